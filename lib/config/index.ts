@@ -1,0 +1,3 @@
+export { type Config, ConfigSchema } from './config-schema.js';
+export { ConfigError } from './errors.js';
+export { loadConfig } from './load-config.js';

@@ -1,0 +1,24 @@
+/**
+ * Every Redis key Tandem touches, built here and nowhere else. One hash tag per queue keeps all of a
+ * queue's keys in one cluster slot, so each script may touch them together.
+ */
+export function queueKeys(queueName: string) {
+  const prefix = `{tandem:${queueName}}`;
+  return {
+    prefix,
+    ready: `${prefix}:ready`,
+    delayed: `${prefix}:delayed`,
+    active: `${prefix}:active`,
+    dead: `${prefix}:dead`,
+    sequence: `${prefix}:seq`,
+    consumerSlot: `${prefix}:consumer`,
+    reconcileLock: `${prefix}:reconcile-lock`,
+    /** Prefixes passed to scripts, which append the task id or idempotency key. */
+    taskPrefix: `${prefix}:task:`,
+    idempotencyPrefix: `${prefix}:idem:`,
+    task: (id: string) => `${prefix}:task:${id}`,
+    idempotency: (key: string) => `${prefix}:idem:${key}`,
+  };
+}
+
+export type QueueKeys = ReturnType<typeof queueKeys>;

@@ -1,0 +1,127 @@
+import type { Backend, TaskEnvelope, TaskState } from '../tasks/task-envelope.js';
+
+/** What one stored (or deduplicated) task looks like to the caller of enqueue. */
+export interface EnqueueOutcome {
+  id: string;
+  state: Extract<TaskState, 'queued' | 'scheduled'> | TaskState;
+  /** True when the id or idempotency key was already known: nothing new was stored. */
+  duplicate: boolean;
+}
+
+export interface EnqueueResult {
+  /** One per task, in the order given. */
+  outcomes: EnqueueOutcome[];
+  /** True when no consumer holds the slot: the caller should wake one. */
+  wakeConsumer: boolean;
+}
+
+/**
+ * The port both backends implement: put tasks somewhere durable. Resolving means stored;
+ * anything else throws a {@link QueueError}.
+ */
+export interface TaskSink {
+  readonly backend: Backend;
+  enqueue(tasks: readonly TaskEnvelope[]): Promise<EnqueueResult>;
+}
+
+/** Tasks handed to one consumer until `expiresAt`, under one lease token. */
+export interface Lease {
+  token: string;
+  expiresAt: number;
+  /** Each envelope's `attempt` is the number of this run (1 on the first). */
+  tasks: TaskEnvelope[];
+}
+
+export interface TaskSuccess {
+  id: string;
+  result?: unknown;
+}
+
+export interface TaskFailure {
+  id: string;
+  error: string;
+  /** Dead now, whatever attempts remain. */
+  unrecoverable: boolean;
+  /** When to try again if attempts remain (epoch ms). */
+  retryAt: number;
+}
+
+/** Per task: what an ack did. `lost` means the lease had expired or been taken: someone else owns the task. */
+export type AckOutcome = { id: string; state: 'succeeded' | 'failed' | 'dead' | 'lost' };
+
+export type CancelOutcome = 'cancelled' | 'not_found' | 'running' | 'finished';
+
+/** The answer to `GET /tasks/{id}`. */
+export interface TaskStatus {
+  id: string;
+  type: string;
+  state: TaskState;
+  via: Backend;
+  attempt: number;
+  maxAttempts: number;
+  createdAt: number;
+  updatedAt: number;
+  runAt: number;
+  lastError?: string;
+  result?: unknown;
+}
+
+export interface DepthAndAge {
+  depth: number;
+  /** Age in ms of the oldest entry, by its score; 0 when empty. */
+  oldestAgeMs: number;
+}
+
+export interface RedisDepths {
+  ready: DepthAndAge;
+  delayed: DepthAndAge;
+  active: DepthAndAge;
+  dead: DepthAndAge;
+}
+
+/**
+ * Decides, for a task delivered by SQS, whether this delivery may run it. `run` carries the lease
+ * token to ack with; `duplicate` means it already finished (or was cancelled) elsewhere; `busy` means
+ * another consumer holds a live lease on it.
+ */
+export type RunClaim =
+  | { decision: 'run'; token: string; attempt: number }
+  | { decision: 'duplicate'; state: TaskState }
+  | { decision: 'busy' };
+
+/** An outcome recorded while Redis was unreachable, written back later by the reconciler. */
+export interface JournalEntry {
+  envelope: TaskEnvelope;
+  state: 'succeeded' | 'failed' | 'dead';
+  attempt: number;
+  finishedAt: number;
+  error?: string;
+  result?: unknown;
+}
+
+/**
+ * The Redis side: a leasing queue. Every method is one round trip; every state change one script.
+ */
+export interface LeasingTaskQueue extends TaskSink {
+  /** Promotes due tasks, then leases up to `max` ready ones, most urgent first. */
+  claim(max: number, leaseMs: number): Promise<Lease>;
+  complete(token: string, successes: readonly TaskSuccess[]): Promise<AckOutcome[]>;
+  /** Retry (at `retryAt`) or bury, per task. */
+  fail(token: string, failures: readonly TaskFailure[]): Promise<AckOutcome[]>;
+  /** Returns the ids whose lease is still held, now extended. */
+  extendLease(token: string, ids: readonly string[], leaseMs: number): Promise<string[]>;
+  /** Gives leases back without spending an attempt (clean shutdown). */
+  release(token: string, ids: readonly string[]): Promise<string[]>;
+  /** Expired leases: back to ready, or dead when no attempts remain. */
+  reapExpired(limit: number): Promise<{ requeued: string[]; dead: string[] }>;
+  cancel(id: string): Promise<CancelOutcome>;
+  /** Requeues dead tasks (all when `ids` is omitted, up to `limit`); returns the ids requeued. */
+  replayDead(ids?: readonly string[], limit?: number): Promise<string[]>;
+  listDead(limit: number): Promise<TaskStatus[]>;
+  status(id: string): Promise<TaskStatus | null>;
+  depths(): Promise<RedisDepths>;
+  /** For SQS deliveries: the run claim that keeps a task that landed in both queues from running twice. */
+  claimRun(envelope: TaskEnvelope, leaseMs: number): Promise<RunClaim>;
+  /** Writes journaled outcomes (SQS runs while Redis was down) into the status view. */
+  applyJournal(entries: readonly JournalEntry[]): Promise<number>;
+}

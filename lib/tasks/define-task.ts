@@ -1,0 +1,65 @@
+import type { z } from 'zod';
+import { DEFAULT_RETRY, type RetryPolicy } from './backoff.js';
+import type { Backend } from './task-envelope.js';
+
+/** The structured logger a handler receives; every line already carries task id, trace id and path. */
+export interface TaskLogger {
+  debug(message: string, extra?: Record<string, unknown>): void;
+  info(message: string, extra?: Record<string, unknown>): void;
+  warn(message: string, extra?: Record<string, unknown>): void;
+  error(message: string, extra?: Record<string, unknown>): void;
+}
+
+export interface TaskContext {
+  taskId: string;
+  /** 1 on the first run. */
+  attempt: number;
+  maxAttempts: number;
+  traceId: string;
+  /** Which queue delivered this run. */
+  via: Backend;
+  logger: TaskLogger;
+  /** Fires at the task's deadline or shortly before the Lambda runs out of time: pass it to fetch & co. */
+  signal: AbortSignal;
+}
+
+export interface TaskDefinition<Schema extends z.ZodType = z.ZodType> {
+  type: string;
+  schema: Schema;
+  handler: (payload: z.output<Schema>, context: TaskContext) => Promise<unknown>;
+  retry: RetryPolicy;
+  timeoutMs: number;
+}
+
+export interface DefineTaskOptions<Schema extends z.ZodType> {
+  type: string;
+  schema: Schema;
+  /** Resolves with the task's result (kept for `GET /tasks/{id}`); throws to retry, or {@link UnrecoverableTaskError} to stop. */
+  handler: (payload: z.output<Schema>, context: TaskContext) => Promise<unknown>;
+  retry?: Partial<RetryPolicy>;
+  /** Deadline of one attempt; default 30 s. */
+  timeoutMs?: number;
+}
+
+export const DEFAULT_TASK_TIMEOUT_MS = 30_000;
+
+/**
+ * Declares a task type: its payload schema, its handler and how it retries.
+ *
+ * @example
+ * export const sendWelcome = defineTask({
+ *   type: 'send-welcome',
+ *   schema: z.object({ userId: z.string() }),
+ *   retry: { maxAttempts: 3 },
+ *   handler: async ({ userId }, { signal }) => mailer.send(userId, { signal }),
+ * });
+ */
+export function defineTask<Schema extends z.ZodType>(options: DefineTaskOptions<Schema>): TaskDefinition<Schema> {
+  return {
+    type: options.type,
+    schema: options.schema,
+    handler: options.handler,
+    retry: { ...DEFAULT_RETRY, ...options.retry },
+    timeoutMs: options.timeoutMs ?? DEFAULT_TASK_TIMEOUT_MS,
+  };
+}
