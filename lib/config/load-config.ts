@@ -1,5 +1,5 @@
-import { ConfigError } from './errors.js';
 import { type Config, ConfigSchema } from './config-schema.js';
+import { ConfigError } from './errors.js';
 
 /**
  * Parses the environment once. A missing or invalid variable throws a {@link ConfigError}
@@ -20,10 +20,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
 }
 
 function failWith(problems: { variable: string; text: string }[]): never {
-  throw new ConfigError(
-    `Invalid configuration:\n  ${problems.map((problem) => problem.text).join('\n  ')}`,
-    [...new Set(problems.map((problem) => problem.variable))],
-  );
+  throw new ConfigError(`Invalid configuration:\n  ${problems.map((problem) => problem.text).join('\n  ')}`, [
+    ...new Set(problems.map((problem) => problem.variable)),
+  ]);
 }
 
 function isSecret(variable: string): boolean {

@@ -24,6 +24,14 @@ export interface TaskSink {
   enqueue(tasks: readonly TaskEnvelope[]): Promise<EnqueueResult>;
 }
 
+export interface ClaimRequest {
+  max: number;
+  leaseMs: number;
+  /** Held in the consumer slot while draining, so enqueuers do not wake a second consumer. */
+  consumerId: string;
+  slotTtlMs: number;
+}
+
 /** Tasks handed to one consumer until `expiresAt`, under one lease token. */
 export interface Lease {
   token: string;
@@ -103,8 +111,10 @@ export interface JournalEntry {
  * The Redis side: a leasing queue. Every method is one round trip; every state change one script.
  */
 export interface LeasingTaskQueue extends TaskSink {
-  /** Promotes due tasks, then leases up to `max` ready ones, most urgent first. */
-  claim(max: number, leaseMs: number): Promise<Lease>;
+  /** Promotes due tasks, then leases up to `max` ready ones, most urgent first, and holds the consumer slot. */
+  claim(request: ClaimRequest): Promise<Lease>;
+  /** Frees the consumer slot; returns the tasks ready or due, so a leaving consumer can stay when work arrived. */
+  releaseConsumerSlot(consumerId: string): Promise<number>;
   complete(token: string, successes: readonly TaskSuccess[]): Promise<AckOutcome[]>;
   /** Retry (at `retryAt`) or bury, per task. */
   fail(token: string, failures: readonly TaskFailure[]): Promise<AckOutcome[]>;

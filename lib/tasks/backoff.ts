@@ -17,7 +17,11 @@ export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 1000, m
  * @param failedAttempts attempts made so far (1 after the first failure)
  * @param random a source in [0, 1); injectable so tests can pin it
  */
-export function backoffDelayMs(policy: RetryPolicy, failedAttempts: number, random: () => number = Math.random) {
+export function backoffDelayMs(
+  policy: RetryPolicy,
+  failedAttempts: number,
+  random: () => number = Math.random,
+) {
   const exponent = Math.max(0, failedAttempts - 1);
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.min(exponent, 30));
   return Math.round(ceiling / 2 + random() * (ceiling / 2));

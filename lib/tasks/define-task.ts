@@ -54,7 +54,9 @@ export const DEFAULT_TASK_TIMEOUT_MS = 30_000;
  *   handler: async ({ userId }, { signal }) => mailer.send(userId, { signal }),
  * });
  */
-export function defineTask<Schema extends z.ZodType>(options: DefineTaskOptions<Schema>): TaskDefinition<Schema> {
+export function defineTask<Schema extends z.ZodType>(
+  options: DefineTaskOptions<Schema>,
+): TaskDefinition<Schema> {
   return {
     type: options.type,
     schema: options.schema,

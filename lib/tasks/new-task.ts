@@ -24,10 +24,13 @@ export const NewTaskSchema = z
     message: 'give delaySeconds or runAt, not both',
     path: ['runAt'],
   })
-  .refine((task) => task.runAt === undefined || Date.parse(task.runAt) - Date.now() <= MAX_DELAY_SECONDS * 1000, {
-    message: 'runAt is more than a year away',
-    path: ['runAt'],
-  });
+  .refine(
+    (task) => task.runAt === undefined || Date.parse(task.runAt) - Date.now() <= MAX_DELAY_SECONDS * 1000,
+    {
+      message: 'runAt is more than a year away',
+      path: ['runAt'],
+    },
+  );
 
 export type NewTask = z.input<typeof NewTaskSchema>;
 export type ParsedNewTask = z.output<typeof NewTaskSchema>;

@@ -19,7 +19,10 @@ export type TaskState = (typeof TaskStates)[keyof typeof TaskStates];
 /** Ids travel into Redis keys and SQS attributes: a closed alphabet keeps them from escaping the prefix. */
 export const TaskIdSchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, 'letters, digits, _ . : - (at most 128, not starting with a symbol)');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/,
+    'letters, digits, _ . : - (at most 128, not starting with a symbol)',
+  );
 
 export const TaskTypeSchema = z
   .string()

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Every Redis key Tandem touches, built here and nowhere else. One hash tag per queue keeps all of a
  * queue's keys in one cluster slot, so each script may touch them together.
@@ -22,3 +24,11 @@ export function queueKeys(queueName: string) {
 }
 
 export type QueueKeys = ReturnType<typeof queueKeys>;
+
+/**
+ * Idempotency keys are caller input: hashed, they can never reach outside the queue's prefix, and their
+ * length does not matter.
+ */
+export function idempotencyHash(key: string): string {
+  return createHash('sha256').update(key).digest('base64url');
+}

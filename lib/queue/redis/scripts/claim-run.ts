@@ -1,0 +1,51 @@
+import { defineScript } from '../redis-script.js';
+
+/**
+ * The run claim for a task SQS delivered. A task can sit in both queues after a Redis→SQS flap (Redis
+ * stored it but answered too late), or be redelivered by SQS; this script lets exactly one delivery run it.
+ * When Redis has never seen the task, it records it here, as running via SQS, so the status view knows it.
+ *
+ * KEYS[1] ready   KEYS[2] delayed   KEYS[3] active
+ * ARGV[1] task key prefix   ARGV[2] idempotency key prefix   ARGV[3] now (ms)   ARGV[4] lease (ms)
+ * ARGV[5] lease token   ARGV[6] id   ARGV[7] idempotency key hash ('' for none)   ARGV[8] idempotency TTL (ms)
+ * ARGV[9] envelope JSON   ARGV[10] priority   ARGV[11] runAt   ARGV[12] maxAttempts   ARGV[13] type
+ * ARGV[14] createdAt   ARGV[15] attempts already made according to the delivery
+ *
+ * Returns { 'run', attempt } | { 'duplicate', state } | { 'busy' }.
+ */
+export const claimRunScript = defineScript(
+  'claim-run',
+  `
+local taskPrefix, idemPrefix = ARGV[1], ARGV[2]
+local now, leaseMs, token, id, idem = tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5], ARGV[6], ARGV[7]
+local key = taskPrefix .. id
+
+if idem ~= '' then
+  local owner = redis.call('GET', idemPrefix .. idem)
+  if owner and owner ~= id then
+    return { 'duplicate', redis.call('HGET', taskPrefix .. owner, 'state') or 'succeeded' }
+  end
+end
+
+local fields = redis.call('HMGET', key, 'state', 'leaseUntil')
+local state = fields[1]
+if state == 'succeeded' or state == 'dead' or state == 'cancelled' then return { 'duplicate', state } end
+if state == 'running' and tonumber(fields[2] or 0) > now then return { 'busy' } end
+
+local attempt
+if not state then
+  attempt = tonumber(ARGV[15]) + 1
+  redis.call('HSET', key, 'envelope', ARGV[9], 'attempt', attempt, 'maxAttempts', ARGV[12], 'type', ARGV[13],
+    'priority', ARGV[10], 'runAt', ARGV[11], 'createdAt', ARGV[14])
+  if idem ~= '' then redis.call('SET', idemPrefix .. idem, id, 'PX', tonumber(ARGV[8])) end
+else
+  redis.call('ZREM', KEYS[1], id)
+  redis.call('ZREM', KEYS[2], id)
+  attempt = redis.call('HINCRBY', key, 'attempt', 1)
+end
+redis.call('HSET', key, 'state', 'running', 'via', 'sqs', 'lease', token, 'leaseUntil', now + leaseMs,
+  'updatedAt', now)
+redis.call('ZADD', KEYS[3], now + leaseMs, id)
+return { 'run', attempt }
+`,
+);

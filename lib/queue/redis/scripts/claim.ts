@@ -1,0 +1,55 @@
+import { defineScript } from '../redis-script.js';
+import { LUA_SHARED } from './shared.js';
+
+/**
+ * Promotes due tasks from delayed to ready, then leases up to N ready tasks, most urgent first.
+ * Also refreshes the consumer slot, so enqueuers know a consumer is live.
+ *
+ * KEYS[1] ready   KEYS[2] delayed   KEYS[3] active   KEYS[4] consumer slot
+ * ARGV[1] task key prefix   ARGV[2] now (ms)   ARGV[3] lease (ms)   ARGV[4] max tasks   ARGV[5] lease token
+ * ARGV[6] max promotions   ARGV[7] consumer id   ARGV[8] consumer slot TTL (ms)
+ *
+ * Returns { envelope JSON, attempt, ... } for each leased task. Entries whose task is no longer
+ * queued (cancelled, taken over by an SQS delivery, expired) are dropped from ready on the way.
+ */
+export const claimScript = defineScript(
+  'claim',
+  LUA_SHARED +
+    `
+local taskPrefix = ARGV[1]
+local now, leaseMs, max = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local token = ARGV[5]
+redis.call('SET', KEYS[4], ARGV[7], 'PX', ARGV[8])
+
+local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, tonumber(ARGV[6]))
+for _, id in ipairs(due) do
+  redis.call('ZREM', KEYS[2], id)
+  local key = taskPrefix .. id
+  local fields = redis.call('HMGET', key, 'state', 'priority', 'runAt')
+  if fields[1] == 'scheduled' or fields[1] == 'failed' then
+    redis.call('HSET', key, 'state', 'queued', 'updatedAt', now)
+    redis.call('ZADD', KEYS[1], readyScore(fields[2], fields[3]), id)
+  end
+end
+
+local out = {}
+local leased = 0
+while leased < max do
+  local popped = redis.call('ZPOPMIN', KEYS[1], max - leased)
+  if #popped == 0 then break end
+  for i = 1, #popped, 2 do
+    local id = popped[i]
+    local key = taskPrefix .. id
+    if redis.call('HGET', key, 'state') == 'queued' then
+      local attempt = redis.call('HINCRBY', key, 'attempt', 1)
+      redis.call('HSET', key, 'state', 'running', 'lease', token, 'leaseUntil', now + leaseMs, 'updatedAt', now)
+      redis.call('ZADD', KEYS[3], now + leaseMs, id)
+      table.insert(out, redis.call('HGET', key, 'envelope'))
+      table.insert(out, attempt)
+      leased = leased + 1
+    end
+  end
+end
+return out
+`,
+);

@@ -1,0 +1,55 @@
+import { defineScript } from '../redis-script.js';
+import { LUA_SHARED } from './shared.js';
+
+/**
+ * Stores a batch of tasks, deduplicating by id and by idempotency key, and says whether a consumer must be woken.
+ *
+ * KEYS[1] ready   KEYS[2] delayed   KEYS[3] consumer slot
+ * ARGV[1] task key prefix   ARGV[2] idempotency key prefix   ARGV[3] now (ms)   ARGV[4] idempotency TTL (ms)
+ * ARGV[5] how long a wake-up holds the consumer slot (ms)   ARGV[6] number of tasks
+ * then 8 per task: id, idempotency key hash ('' for none), envelope JSON, priority, runAt, maxAttempts, type, createdAt
+ *
+ * Returns { wake (0|1), id, state, duplicate (0|1), ... } with one triple per task, in order.
+ */
+export const enqueueScript = defineScript(
+  'enqueue',
+  LUA_SHARED +
+    `
+local taskPrefix, idemPrefix = ARGV[1], ARGV[2]
+local now, idemTtl, wakeHold, count = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+local out = { 0 }
+local storedReady = false
+
+for i = 0, count - 1 do
+  local base = 7 + i * 8
+  local id, idem, envelope = ARGV[base], ARGV[base + 1], ARGV[base + 2]
+  local priority, runAt = tonumber(ARGV[base + 3]), tonumber(ARGV[base + 4])
+  local existing = nil
+  if idem ~= '' then existing = redis.call('GET', idemPrefix .. idem) end
+  if not existing and redis.call('EXISTS', taskPrefix .. id) == 1 then existing = id end
+
+  if existing then
+    local state = redis.call('HGET', taskPrefix .. existing, 'state') or 'succeeded'
+    table.insert(out, existing); table.insert(out, state); table.insert(out, 1)
+  else
+    local key = taskPrefix .. id
+    local state = 'queued'
+    if runAt > now then state = 'scheduled' end
+    redis.call('HSET', key, 'envelope', envelope, 'state', state, 'attempt', 0, 'maxAttempts', ARGV[base + 5],
+      'type', ARGV[base + 6], 'via', 'redis', 'priority', priority, 'runAt', runAt,
+      'createdAt', ARGV[base + 7], 'updatedAt', now)
+    if state == 'scheduled' then
+      redis.call('ZADD', KEYS[2], runAt, id)
+    else
+      redis.call('ZADD', KEYS[1], readyScore(priority, runAt), id)
+      storedReady = true
+    end
+    if idem ~= '' then redis.call('SET', idemPrefix .. idem, id, 'PX', idemTtl) end
+    table.insert(out, id); table.insert(out, state); table.insert(out, 0)
+  end
+end
+
+if storedReady and redis.call('SET', KEYS[3], 'waking', 'PX', wakeHold, 'NX') then out[1] = 1 end
+return out
+`,
+);
