@@ -100,6 +100,8 @@ export type RunClaim =
 /** An outcome recorded while Redis was unreachable, written back later by the reconciler. */
 export interface JournalEntry {
   envelope: TaskEnvelope;
+  /** The path that ran the task. */
+  via: Backend;
   state: 'succeeded' | 'failed' | 'dead';
   attempt: number;
   finishedAt: number;

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from '@upstash/redis';
 import { z } from 'zod';
-import type { TaskEnvelope } from '../../tasks/task-envelope.js';
+import { type TaskEnvelope, TaskEnvelopeSchema } from '../../tasks/task-envelope.js';
+import { QueueLogicError } from '../errors.js';
 import type {
   AckOutcome,
   CancelOutcome,
@@ -92,7 +93,7 @@ export class RedisTaskQueue implements LeasingTaskQueue {
       tasks.length,
     ];
     for (const task of tasks) {
-      const stored: TaskEnvelope = { ...task, enqueuedVia: 'redis' };
+      const stored = validEnvelope({ ...task, enqueuedVia: 'redis' });
       args.push(
         task.id,
         task.idempotencyKey ? idempotencyHash(task.idempotencyKey) : '',
@@ -312,6 +313,7 @@ export class RedisTaskQueue implements LeasingTaskQueue {
         envelope.createdAt,
         envelope.priority,
         envelope.idempotencyKey ? idempotencyHash(envelope.idempotencyKey) : '',
+        entry.via,
       );
     }
     const reply = await this.#run(
@@ -334,6 +336,18 @@ export class RedisTaskQueue implements LeasingTaskQueue {
   #run(script: Parameters<typeof runScript>[1], keys: readonly string[], args: readonly (string | number)[]) {
     return runScript(this.#redis, script, keys, args);
   }
+}
+
+/**
+ * A Lua script that fails halfway keeps its earlier writes, so a batch is checked whole before it is sent:
+ * one bad envelope stores nothing.
+ */
+function validEnvelope(task: TaskEnvelope): TaskEnvelope {
+  const parsed = TaskEnvelopeSchema.safeParse(task);
+  if (parsed.success) return parsed.data;
+  throw new QueueLogicError(`task ${String(task.id)} is not a valid envelope`, 'redis', {
+    cause: parsed.error,
+  });
 }
 
 function zipOutcomes(items: readonly { id: string }[], states: AckOutcome['state'][]): AckOutcome[] {

@@ -6,8 +6,8 @@ import { defineScript } from '../redis-script.js';
  *
  * KEYS[1] ready   KEYS[2] delayed   KEYS[3] active   KEYS[4] dead
  * ARGV[1] task key prefix   ARGV[2] idempotency key prefix   ARGV[3] idempotency TTL (ms)   ARGV[4] result TTL (ms)
- * ARGV[5] number of entries, then 12 per entry: id, state, attempt, finishedAt, error, result JSON,
- *   envelope JSON, type, maxAttempts, createdAt, priority, idempotency key hash ('' for none)
+ * ARGV[5] number of entries, then 13 per entry: id, state, attempt, finishedAt, error, result JSON,
+ *   envelope JSON, type, maxAttempts, createdAt, priority, idempotency key hash ('' for none), via
  *
  * Returns how many entries changed the view.
  */
@@ -17,7 +17,7 @@ export const applyJournalScript = defineScript(
 local taskPrefix, idemPrefix, idemTtl, resultTtl = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local applied = 0
 for i = 0, tonumber(ARGV[5]) - 1 do
-  local b = 6 + i * 12
+  local b = 6 + i * 13
   local id, state, attempt, finishedAt = ARGV[b], ARGV[b + 1], tonumber(ARGV[b + 2]), tonumber(ARGV[b + 3])
   local key = taskPrefix .. id
   local known = redis.call('HMGET', key, 'state', 'attempt')
@@ -27,7 +27,7 @@ for i = 0, tonumber(ARGV[5]) - 1 do
       redis.call('HSET', key, 'envelope', ARGV[b + 6], 'type', ARGV[b + 7], 'maxAttempts', ARGV[b + 8],
         'createdAt', ARGV[b + 9], 'priority', ARGV[b + 10], 'runAt', finishedAt)
     end
-    redis.call('HSET', key, 'state', state, 'attempt', attempt, 'via', 'sqs', 'updatedAt', finishedAt)
+    redis.call('HSET', key, 'state', state, 'attempt', attempt, 'via', ARGV[b + 12], 'updatedAt', finishedAt)
     redis.call('HDEL', key, 'lease', 'leaseUntil')
     if ARGV[b + 4] ~= '' then redis.call('HSET', key, 'lastError', ARGV[b + 4]) end
     if ARGV[b + 5] ~= '' then redis.call('HSET', key, 'result', ARGV[b + 5]) end

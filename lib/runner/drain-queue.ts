@@ -1,0 +1,175 @@
+import type { Logger } from '../observability/logger.js';
+import type { JournalEntry, LeasingTaskQueue, TaskFailure, TaskSuccess } from '../queue/task-queue.js';
+import type { TaskEnvelope } from '../tasks/task-envelope.js';
+import type { TaskRegistry } from '../tasks/task-registry.js';
+import { executeTask, retryAt, type TaskRun } from './execute-task.js';
+import { mapWithConcurrency } from './map-with-concurrency.js';
+
+export interface DrainOptions {
+  queue: LeasingTaskQueue;
+  registry: TaskRegistry;
+  logger: Logger;
+  consumerId: string;
+  concurrency: number;
+  batchSize: number;
+  leaseMs: number;
+  /** What the Lambda has left (context.getRemainingTimeInMillis); the loop stops a margin before it. */
+  remainingTimeMs: () => number;
+  /** Time kept back for acking and giving leases back. */
+  safetyMarginMs?: number;
+  /** Where outcomes go when Redis cannot take the ack, so the reconciler can write them back before reaping. */
+  journal?: { record(entry: JournalEntry): Promise<void> };
+  /** Set to stop claiming (Ctrl-C in the local stack): running tasks finish, the rest is given back. */
+  stopSignal?: AbortSignal;
+  clock?: () => number;
+}
+
+export interface DrainSummary {
+  batches: number;
+  claimed: number;
+  succeeded: number;
+  failed: number;
+  dead: number;
+  /** Leased but not started before time ran out: given back without spending an attempt. */
+  released: number;
+  /** Acks Redis refused because the lease had been lost (the task was reaped and may run again). */
+  lost: number;
+  /** Outcomes that went to the journal because Redis did not take the ack. */
+  journaled: number;
+}
+
+/**
+ * The Redis consumer: claim a batch → run it with bounded concurrency → ack it in two round trips
+ * (completions, then retries/burials) → repeat until the queue is empty or time is short. Leases of
+ * running tasks are extended while they run; leased tasks that cannot start in time are given back.
+ */
+export async function drainQueue(options: DrainOptions): Promise<DrainSummary> {
+  const { queue, logger, consumerId, remainingTimeMs } = options;
+  const margin = options.safetyMarginMs ?? 5_000;
+  const summary: DrainSummary = {
+    batches: 0,
+    claimed: 0,
+    succeeded: 0,
+    failed: 0,
+    dead: 0,
+    released: 0,
+    lost: 0,
+    journaled: 0,
+  };
+  const slotTtlMs = options.leaseMs * 2;
+
+  while (remainingTimeMs() > margin && !options.stopSignal?.aborted) {
+    const lease = await queue.claim({
+      max: options.batchSize,
+      leaseMs: options.leaseMs,
+      consumerId,
+      slotTtlMs,
+    });
+    if (lease.tasks.length === 0) {
+      // Leave only if nothing arrived while we were deciding to leave.
+      if ((await queue.releaseConsumerSlot(consumerId)) === 0) break;
+      continue;
+    }
+    summary.batches += 1;
+    summary.claimed += lease.tasks.length;
+    await runBatch(options, lease.token, lease.tasks, margin, summary);
+  }
+  logger.info('drain finished', { ...summary });
+  return summary;
+}
+
+async function runBatch(
+  options: DrainOptions,
+  token: string,
+  tasks: TaskEnvelope[],
+  margin: number,
+  summary: DrainSummary,
+): Promise<void> {
+  const { queue, registry, logger, remainingTimeMs } = options;
+  const clock = options.clock ?? Date.now;
+  const heartbeat = keepLeasesAlive(options, token, tasks);
+  const notStarted: string[] = [];
+  const finished: { task: TaskEnvelope; run: TaskRun }[] = [];
+  try {
+    await mapWithConcurrency(tasks, options.concurrency, async (task) => {
+      const timeLeft = remainingTimeMs() - margin;
+      if (timeLeft <= 0 || options.stopSignal?.aborted) {
+        notStarted.push(task.id);
+        return;
+      }
+      const timeoutMs = Math.min(task.timeoutMs, timeLeft);
+      const run = await executeTask(registry, task, { via: 'redis', logger, timeoutMs });
+      finished.push({ task, run });
+    });
+  } finally {
+    heartbeat.stop();
+  }
+
+  const now = clock();
+  const successes: TaskSuccess[] = [];
+  const failures: TaskFailure[] = [];
+  for (const { task, run } of finished) {
+    if (run.ok) successes.push({ id: task.id, result: run.result });
+    else {
+      failures.push({
+        id: task.id,
+        error: run.error,
+        unrecoverable: run.unrecoverable,
+        retryAt: retryAt(registry, task, now),
+      });
+    }
+  }
+  await acknowledge(options, token, finished, successes, failures, summary);
+  if (notStarted.length > 0) summary.released += (await queue.release(token, notStarted)).length;
+}
+
+async function acknowledge(
+  options: DrainOptions,
+  token: string,
+  finished: { task: TaskEnvelope; run: TaskRun }[],
+  successes: TaskSuccess[],
+  failures: TaskFailure[],
+  summary: DrainSummary,
+): Promise<void> {
+  const { queue, logger } = options;
+  try {
+    for (const outcome of [
+      ...(await queue.complete(token, successes)),
+      ...(await queue.fail(token, failures)),
+    ]) {
+      if (outcome.state === 'lost') summary.lost += 1;
+      else summary[outcome.state === 'succeeded' ? 'succeeded' : outcome.state] += 1;
+    }
+  } catch (error) {
+    if (!options.journal) throw error;
+    // Redis took the tasks but not their outcomes. Journal the final ones so the reconciler writes them back
+    // before it reaps the leases (and runs them again); a retryable failure needs nothing: reaping retries it.
+    logger.warn('ack failed, journaling final outcomes', { error, tasks: finished.length });
+    const finishedAt = (options.clock ?? Date.now)();
+    for (const { task, run } of finished) {
+      const dead = !run.ok && (run.unrecoverable || task.attempt >= task.maxAttempts);
+      if (!run.ok && !dead) continue;
+      await options.journal.record({
+        envelope: task,
+        via: 'redis',
+        state: run.ok ? 'succeeded' : 'dead',
+        attempt: task.attempt,
+        finishedAt,
+        ...(run.ok ? { result: run.result } : { error: run.error }),
+      });
+      summary.journaled += 1;
+    }
+  }
+}
+
+/** Extends the batch's leases at a third of the lease period, so long tasks are not reaped while running. */
+function keepLeasesAlive(options: DrainOptions, token: string, tasks: TaskEnvelope[]) {
+  const ids = tasks.map((task) => task.id);
+  const timer = setInterval(() => {
+    options.queue.extendLease(token, ids, options.leaseMs).catch((error: unknown) => {
+      options.logger.warn('lease extension failed', { error });
+    });
+  }, options.leaseMs / 3);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
