@@ -222,4 +222,3 @@ function parseEnvelope(body: string): { ok: true; task: TaskEnvelope } | { ok: f
   const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
   return { ok: false, reason: `not a task envelope: ${issues.slice(0, 5).join('; ')}` };
 }
-
