@@ -136,4 +136,9 @@ export interface LeasingTaskQueue extends TaskSink {
   claimRun(envelope: TaskEnvelope, leaseMs: number): Promise<RunClaim>;
   /** Writes journaled outcomes (SQS runs while Redis was down) into the status view. */
   applyJournal(entries: readonly JournalEntry[]): Promise<number>;
+  /** Promotes due tasks; `wakeConsumer` is true for exactly one caller when work waits and no consumer is live. */
+  promoteDue(limit: number): Promise<{ promoted: number; ready: number; wakeConsumer: boolean }>;
+  /** A lock held by `token` for `ttlMs` (e.g. one reconciler at a time); false when someone else holds it. */
+  acquireLock(name: string, token: string, ttlMs: number): Promise<boolean>;
+  releaseLock(name: string, token: string): Promise<void>;
 }

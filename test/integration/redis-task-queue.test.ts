@@ -332,3 +332,24 @@ describe('journal and depths', () => {
     expect(depths.dead).toEqual({ depth: 0, oldestAgeMs: 0 });
   });
 });
+
+describe('reconciler support', () => {
+  it('promotes due tasks and wakes one consumer when work waits and none is live', async () => {
+    const later = makeEnvelope({ runAt: clock.now + 1_000 });
+    await queue.enqueue([later]);
+    expect(await queue.promoteDue(100)).toEqual({ promoted: 0, ready: 0, wakeConsumer: false });
+    clock.now += 1_000;
+    expect(await queue.promoteDue(100)).toEqual({ promoted: 1, ready: 1, wakeConsumer: true });
+    expect(await queue.promoteDue(100)).toEqual({ promoted: 0, ready: 1, wakeConsumer: false });
+    expect(await queue.status(later.id)).toMatchObject({ state: 'queued' });
+  });
+
+  it('a lock is held by one token at a time and released only by it', async () => {
+    expect(await queue.acquireLock('reconcile', 'a', 60_000)).toBe(true);
+    expect(await queue.acquireLock('reconcile', 'b', 60_000)).toBe(false);
+    await queue.releaseLock('reconcile', 'b');
+    expect(await queue.acquireLock('reconcile', 'b', 60_000)).toBe(false);
+    await queue.releaseLock('reconcile', 'a');
+    expect(await queue.acquireLock('reconcile', 'b', 60_000)).toBe(true);
+  });
+});

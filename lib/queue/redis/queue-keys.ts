@@ -14,12 +14,12 @@ export function queueKeys(queueName: string) {
     dead: `${prefix}:dead`,
     sequence: `${prefix}:seq`,
     consumerSlot: `${prefix}:consumer`,
-    reconcileLock: `${prefix}:reconcile-lock`,
     /** Prefixes passed to scripts, which append the task id or idempotency key. */
     taskPrefix: `${prefix}:task:`,
     idempotencyPrefix: `${prefix}:idem:`,
     task: (id: string) => `${prefix}:task:${id}`,
     idempotency: (key: string) => `${prefix}:idem:${key}`,
+    lock: (name: string) => `${prefix}:lock:${name}`,
   };
 }
 

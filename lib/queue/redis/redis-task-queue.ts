@@ -38,6 +38,8 @@ import { enqueueScript } from './scripts/enqueue.js';
 import { extendLeaseScript } from './scripts/extend-lease.js';
 import { failScript } from './scripts/fail.js';
 import { listDeadScript } from './scripts/list-dead.js';
+import { lockScript } from './scripts/lock.js';
+import { promoteDueScript } from './scripts/promote-due.js';
 import { readTaskScript } from './scripts/read-task.js';
 import { reapExpiredScript } from './scripts/reap-expired.js';
 import { releaseScript } from './scripts/release.js';
@@ -322,6 +324,30 @@ export class RedisTaskQueue implements LeasingTaskQueue {
       args,
     );
     return expectReply(RedisInt, reply, 'apply-journal');
+  }
+
+  async promoteDue(limit: number): Promise<{ promoted: number; ready: number; wakeConsumer: boolean }> {
+    const { keys } = this;
+    const reply = await this.#run(
+      promoteDueScript,
+      [keys.ready, keys.delayed, keys.consumerSlot],
+      [keys.taskPrefix, this.#now(), limit, this.#options.wakeHoldMs],
+    );
+    const [promoted, ready, wake] = expectReply(
+      z.tuple([RedisInt, RedisInt, RedisInt]),
+      reply,
+      'promote-due',
+    );
+    return { promoted, ready, wakeConsumer: wake === 1 };
+  }
+
+  async acquireLock(name: string, token: string, ttlMs: number): Promise<boolean> {
+    const reply = await this.#run(lockScript, [this.keys.lock(name)], [token, ttlMs, 'acquire']);
+    return expectReply(RedisInt, reply, 'lock') === 1;
+  }
+
+  async releaseLock(name: string, token: string): Promise<void> {
+    await this.#run(lockScript, [this.keys.lock(name)], [token, 0, 'release']);
   }
 
   /** A cheap round trip for health checks and breaker probes. */

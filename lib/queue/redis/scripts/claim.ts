@@ -21,16 +21,7 @@ local now, leaseMs, max = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]
 local token = ARGV[5]
 redis.call('SET', KEYS[4], ARGV[7], 'PX', ARGV[8])
 
-local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, tonumber(ARGV[6]))
-for _, id in ipairs(due) do
-  redis.call('ZREM', KEYS[2], id)
-  local key = taskPrefix .. id
-  local fields = redis.call('HMGET', key, 'state', 'priority', 'runAt')
-  if fields[1] == 'scheduled' or fields[1] == 'failed' then
-    redis.call('HSET', key, 'state', 'queued', 'updatedAt', now)
-    redis.call('ZADD', KEYS[1], readyScore(fields[2], fields[3]), id)
-  end
-end
+promoteDue(KEYS[2], KEYS[1], taskPrefix, now, tonumber(ARGV[6]))
 
 local out = {}
 local leased = 0

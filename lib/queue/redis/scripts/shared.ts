@@ -13,7 +13,18 @@ local function readyScore(priority, dueAt)
   return tonumber(priority) * 2199023255552 + offset
 end
 
-local function isFinished(state)
-  return state == 'succeeded' or state == 'dead' or state == 'cancelled'
+-- Moves up to limit due tasks from delayed to ready; entries whose task moved on (cancelled…) are dropped.
+local function promoteDue(delayedKey, readyKey, taskPrefix, now, limit)
+  local due = redis.call('ZRANGEBYSCORE', delayedKey, '-inf', now, 'LIMIT', 0, limit)
+  for _, id in ipairs(due) do
+    redis.call('ZREM', delayedKey, id)
+    local key = taskPrefix .. id
+    local fields = redis.call('HMGET', key, 'state', 'priority', 'runAt')
+    if fields[1] == 'scheduled' or fields[1] == 'failed' then
+      redis.call('HSET', key, 'state', 'queued', 'updatedAt', now)
+      redis.call('ZADD', readyKey, readyScore(fields[2], fields[3]), id)
+    end
+  end
+  return #due
 end
 `;
