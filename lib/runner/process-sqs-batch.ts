@@ -12,8 +12,11 @@ import { mapWithConcurrency } from './map-with-concurrency.js';
 /** What the record processor needs from SQS (implemented by the SQS adapter). */
 export interface SqsDelivery {
   changeVisibility(receiptHandle: string, seconds: number): Promise<void>;
-  /** Re-sends a task that arrived before its runAt, with the remaining delay. */
-  hop(envelope: TaskEnvelope): Promise<void>;
+  /**
+   * A task arrived before its runAt (SQS delays stop at 15 minutes): re-send it with the remaining delay
+   * ('resent': this message can go), or keep this message hidden until then ('waiting', FIFO queues).
+   */
+  defer(envelope: TaskEnvelope, receiptHandle: string): Promise<'resent' | 'waiting'>;
   deadLetter(envelope: TaskEnvelope, reason: string, attempt: number): Promise<void>;
   /** For a body that is not a task at all: kept with its reason for a human to look at. */
   deadLetterRaw(body: string, reason: string): Promise<void>;
@@ -115,8 +118,8 @@ async function processRecord(
   }
   const task = envelope.task;
   if (task.runAt > clock() + 1000) {
-    await delivery.hop(task);
-    return { outcome: 'hopped' };
+    const deferred = await delivery.defer(task, record.receiptHandle);
+    return { outcome: deferred === 'resent' ? 'hopped' : 'deferred' };
   }
   const timeLeft = options.remainingTimeMs() - (options.safetyMarginMs ?? 5_000);
   if (timeLeft <= 0) return { outcome: 'deferred' };

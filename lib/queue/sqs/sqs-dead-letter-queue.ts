@@ -61,16 +61,30 @@ export class SqsDeadLetterQueue {
    * only after this resolves.
    */
   async deadLetter(envelope: TaskEnvelope, reason: string, attempt: number): Promise<void> {
-    const failedAt = this.now();
+    await this.#send(envelope.id, JSON.stringify(envelope), reason, attempt, taskAttributes(envelope));
+  }
+
+  /** Keeps a message that is not a task at all, with why, for a person to look at; it is never replayed. */
+  async deadLetterRaw(body: string, reason: string): Promise<void> {
+    await this.#send('unreadable', body, reason, 0, {});
+  }
+
+  async #send(
+    label: string,
+    body: string,
+    reason: string,
+    attempt: number,
+    attributes: ReturnType<typeof taskAttributes> | Record<string, never>,
+  ): Promise<void> {
     await this.queue.send([
       {
-        label: envelope.id,
-        body: JSON.stringify(envelope),
+        label,
+        body,
         attributes: {
-          ...taskAttributes(envelope),
+          ...attributes,
           reason: stringAttribute(reason.slice(0, MAX_REASON_LENGTH) || 'unknown'),
           attempt: numberAttribute(attempt),
-          failedAt: numberAttribute(failedAt),
+          failedAt: numberAttribute(this.now()),
         },
         ...(this.queue.fifo ? { fifo: fifoRecordIds() } : {}),
       },

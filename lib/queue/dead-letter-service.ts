@@ -1,0 +1,100 @@
+import type { TaskEnvelope } from '../tasks/task-envelope.js';
+import type { CircuitBreaker } from './failover/circuit-breaker.js';
+import { guardedRedisCall } from './failover/guarded-call.js';
+import type { DeadLetter, SqsDeadLetterQueue } from './sqs/sqs-dead-letter-queue.js';
+import type { LeasingTaskQueue } from './task-queue.js';
+
+/** One dead task as `GET /dead` shows it, whichever path buried it. */
+export interface DeadTask {
+  id: string;
+  type: string | null;
+  attempt: number;
+  lastError: string;
+  diedAt: number;
+  /** Where it is kept: the Redis dead set, the SQS dead-letter queue, or both. */
+  foundIn: ('redis' | 'sqs')[];
+}
+
+export interface DeadLetterServiceOptions {
+  redis: LeasingTaskQueue;
+  deadLetters: Pick<SqsDeadLetterQueue, 'listDeadLetters' | 'takeDeadLetters'>;
+  breaker: CircuitBreaker;
+  redisTimeoutMs: number;
+  wakeConsumer: () => Promise<void>;
+  clock?: () => number;
+}
+
+/**
+ * Lists and replays dead tasks from both stores. A task that died on the SQS path while Redis was up is
+ * in both; it is shown once and replayed once. Replays go through Redis, so a replayed task is known to
+ * the run claim; while Redis is down, replay waits (it throws QueueUnavailableError → 503).
+ */
+export class DeadLetterService {
+  readonly #options: DeadLetterServiceOptions;
+
+  constructor(options: DeadLetterServiceOptions) {
+    this.#options = options;
+  }
+
+  async list(limit: number): Promise<{ tasks: DeadTask[]; redisReachable: boolean }> {
+    const { redis, deadLetters } = this.#options;
+    const byId = new Map<string, DeadTask>();
+    let redisReachable = true;
+    try {
+      for (const status of await this.#redis('list-dead', () => redis.listDead(limit))) {
+        byId.set(status.id, {
+          id: status.id,
+          type: status.type,
+          attempt: status.attempt,
+          lastError: status.lastError ?? '',
+          diedAt: status.updatedAt,
+          foundIn: ['redis'],
+        });
+      }
+    } catch {
+      redisReachable = false;
+    }
+    for (const letter of await deadLetters.listDeadLetters(limit)) {
+      const id = letter.taskId ?? `message:${letter.messageId}`;
+      const known = byId.get(id);
+      if (known) known.foundIn.push('sqs');
+      else byId.set(id, fromLetter(id, letter));
+    }
+    const tasks = [...byId.values()].sort((a, b) => b.diedAt - a.diedAt).slice(0, limit);
+    return { tasks, redisReachable };
+  }
+
+  /** Replays the given dead tasks (or the oldest `limit` when no ids); returns the ids queued again. */
+  async replay(ids: readonly string[] | undefined, limit = 100): Promise<string[]> {
+    const { redis, deadLetters } = this.#options;
+    const now = (this.#options.clock ?? Date.now)();
+    const replayed = new Set(await this.#redis('replay-dead', () => redis.replayDead(ids ?? [], limit)));
+    await deadLetters.takeDeadLetters({ ...(ids !== undefined && { ids }), limit }, async (letters) => {
+      const fresh: TaskEnvelope[] = [];
+      for (const letter of letters) {
+        if (!letter.envelope || replayed.has(letter.envelope.id)) continue;
+        fresh.push({ ...letter.envelope, attempt: 0, runAt: now, enqueuedVia: 'redis' });
+      }
+      if (fresh.length === 0) return;
+      const result = await this.#redis('enqueue', () => redis.enqueue(fresh));
+      for (const outcome of result.outcomes) if (!outcome.duplicate) replayed.add(outcome.id);
+    });
+    if (replayed.size > 0) await this.#options.wakeConsumer().catch(() => undefined);
+    return [...replayed];
+  }
+
+  #redis<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    return guardedRedisCall(this.#options.breaker, this.#options.redisTimeoutMs, operation, call);
+  }
+}
+
+function fromLetter(id: string, letter: DeadLetter): DeadTask {
+  return {
+    id,
+    type: letter.envelope?.type ?? null,
+    attempt: letter.attempt,
+    lastError: letter.reason,
+    diedAt: letter.failedAt,
+    foundIn: ['sqs'],
+  };
+}

@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../observability/logger.js';
+import { type Metrics, MetricUnits } from '../observability/metrics.js';
+import type { SqsDepths } from '../queue/sqs/sqs-depths.js';
+import type { MessageCounts } from '../queue/sqs/sqs-message-queue.js';
+import type { JournalEntry, LeasingTaskQueue, RedisDepths } from '../queue/task-queue.js';
+
+/** The SQS side as the reconciler sees it. */
+export interface ReconcileSqs {
+  drainJournal(
+    max: number,
+    apply: (entries: JournalEntry[]) => Promise<number>,
+  ): Promise<{ applied: number }>;
+  depths(): Promise<SqsDepths>;
+}
+
+export interface ReconcileOptions {
+  redis: LeasingTaskQueue & { ping(): Promise<void> };
+  sqs: ReconcileSqs;
+  wakeConsumer: () => Promise<void>;
+  logger: Logger;
+  metrics: Metrics;
+  /** Longer than one run, shorter than the schedule (default 55 s for a one-minute schedule). */
+  lockTtlMs?: number;
+  /** Journal entries written back per run, in pages of ten. */
+  maxJournalEntries?: number;
+  maxReaped?: number;
+  maxPromoted?: number;
+}
+
+export interface ReconcileReport {
+  ran: boolean;
+  redis: { ok: boolean; latencyMs: number; error?: string };
+  journalApplied: number;
+  reaped: { requeued: number; dead: number };
+  promoted: number;
+  woke: boolean;
+  redisDepths?: RedisDepths;
+  sqsDepths?: SqsDepths;
+  errors: string[];
+}
+
+const LOCK = 'reconcile';
+
+/**
+ * One reconciler pass (scheduled every minute). The order matters: journaled outcomes are written back
+ * before expired leases are reaped, so a task whose ack was journaled is not run again; then due tasks
+ * are promoted and a consumer woken for any backlog. Each step runs even if another failed, and the
+ * report says what happened. When Redis is down only the SQS metrics are published.
+ */
+export async function reconcile(options: ReconcileOptions): Promise<ReconcileReport> {
+  const { redis, sqs, logger, metrics } = options;
+  const report: ReconcileReport = {
+    ran: false,
+    redis: { ok: false, latencyMs: 0 },
+    journalApplied: 0,
+    reaped: { requeued: 0, dead: 0 },
+    promoted: 0,
+    woke: false,
+    errors: [],
+  };
+  const step = async (name: string, work: () => Promise<void>) => {
+    try {
+      await work();
+    } catch (error) {
+      report.errors.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+
+  const started = performance.now();
+  await step('redis health', async () => {
+    await redis.ping();
+    report.redis = { ok: true, latencyMs: Math.round(performance.now() - started) };
+  });
+  if (!report.redis.ok) report.redis.error = report.errors[0] ?? 'unreachable';
+
+  const token = randomUUID();
+  if (report.redis.ok) {
+    let locked = false;
+    await step('lock', async () => {
+      locked = await redis.acquireLock(LOCK, token, options.lockTtlMs ?? 55_000);
+    });
+    if (!locked) {
+      logger.info('reconcile skipped: another run holds the lock', { ...report });
+      return report;
+    }
+    report.ran = true;
+    try {
+      await replayJournal(options, report, step);
+      await step('reap', async () => {
+        const reaped = await redis.reapExpired(options.maxReaped ?? 1000);
+        report.reaped = { requeued: reaped.requeued.length, dead: reaped.dead.length };
+      });
+      await step('promote', async () => {
+        const promoted = await redis.promoteDue(options.maxPromoted ?? 10_000);
+        report.promoted = promoted.promoted;
+        if (promoted.wakeConsumer) {
+          await options.wakeConsumer();
+          report.woke = true;
+        }
+      });
+      await step('redis depths', async () => {
+        report.redisDepths = await redis.depths();
+      });
+    } finally {
+      await step('unlock', () => redis.releaseLock(LOCK, token));
+    }
+  } else {
+    report.ran = true;
+  }
+  await step('sqs depths', async () => {
+    report.sqsDepths = await sqs.depths();
+  });
+
+  publish(metrics, report);
+  logger.info('reconcile finished', { ...report });
+  return report;
+}
+
+async function replayJournal(
+  options: ReconcileOptions,
+  report: ReconcileReport,
+  step: (name: string, work: () => Promise<void>) => Promise<void>,
+) {
+  const limit = options.maxJournalEntries ?? 1000;
+  await step('journal', async () => {
+    for (let read = 0; read < limit; read += 10) {
+      const drained = await options.sqs.drainJournal(10, (entries) => options.redis.applyJournal(entries));
+      report.journalApplied += drained.applied;
+      if (drained.applied === 0) break;
+    }
+  });
+}
+
+function publish(metrics: Metrics, report: ReconcileReport): void {
+  metrics.add('RedisReachable', report.redis.ok ? 1 : 0);
+  metrics.add('JournalApplied', report.journalApplied);
+  metrics.add('LeasesReaped', report.reaped.requeued + report.reaped.dead);
+  metrics.add('TasksPromoted', report.promoted);
+  for (const [set, value] of Object.entries(report.redisDepths ?? {})) {
+    metrics.add('QueueDepth', value.depth, MetricUnits.count, { backend: 'redis', set });
+    metrics.add('OldestAge', value.oldestAgeMs, MetricUnits.milliseconds, { backend: 'redis', set });
+  }
+  for (const [queue, counts] of Object.entries(report.sqsDepths ?? {})) {
+    for (const [kind, value] of Object.entries(counts as MessageCounts)) {
+      metrics.add('QueueDepth', value, MetricUnits.count, { backend: 'sqs', set: `${queue}.${kind}` });
+    }
+  }
+  metrics.flush();
+}

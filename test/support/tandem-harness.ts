@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto';
+import { type Config, loadConfig } from '../../lib/config/index.js';
+import { silentLogger } from '../../lib/observability/logger.js';
+import { noMetrics } from '../../lib/observability/metrics.js';
+import { createRedisClient } from '../../lib/queue/redis/create-redis-client.js';
+import { createSqsClient } from '../../lib/queue/sqs/create-sqs-client.js';
+import { createRuntime, type RuntimeOptions } from '../../lib/runtime/create-runtime.js';
+import { type RedisStack, type RedisStackOptions, startRedisStack } from './redis-stack.js';
+import {
+  createTandemQueues,
+  type SqsEmulator,
+  startSqsEmulator,
+  type TandemQueueOptions,
+  type TandemQueues,
+} from './sqs-emulator.js';
+
+/** Real Redis behind the REST bridge, and fauxqs: everything a Tandem runtime talks to. */
+export interface TandemHarness {
+  stack: RedisStack;
+  sqs: SqsEmulator;
+  /**
+   * A runtime on its own queue name and its own SQS queues, with a fresh breaker, built from environment
+   * variables exactly as a Lambda would build it. `env` overrides the defaults.
+   */
+  runtime(options?: HarnessRuntimeOptions): Promise<HarnessRuntime>;
+  stop(): Promise<void>;
+}
+
+export interface HarnessRuntimeOptions extends Omit<RuntimeOptions, 'config'> {
+  env?: Record<string, string>;
+  queues?: TandemQueueOptions;
+}
+
+export type HarnessRuntime = ReturnType<typeof createRuntime> & {
+  queues: TandemQueues;
+  env: Record<string, string>;
+};
+
+export const TEST_API_TOKEN = 'test-token-0123456789abcdef';
+
+export async function startTandemHarness(
+  options: { redis?: RedisStackOptions } = {},
+): Promise<TandemHarness> {
+  const stack = await startRedisStack(options.redis);
+  const sqs = await startSqsEmulator();
+  return {
+    stack,
+    sqs,
+    async runtime({ env = {}, queues: queueOptions, ...runtimeOptions } = {}) {
+      const label = randomBytes(4).toString('hex');
+      const queues = await createTandemQueues(sqs, `t-${label}`, queueOptions);
+      const fullEnv = harnessEnv(stack, sqs, queues, label, env);
+      const config: Config = loadConfig(fullEnv);
+      const runtime = createRuntime({
+        config,
+        logger: silentLogger,
+        metrics: noMetrics,
+        redis: createRedisClient({
+          url: config.redis.restUrl,
+          token: config.redis.restToken,
+          timeoutMs: config.redis.timeoutMs,
+        }),
+        sqsClient: createSqsClient({
+          region: config.sqs.region,
+          timeoutMs: config.sqs.timeoutMs,
+          endpoint: sqs.endpoint,
+          credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+        }),
+        ...runtimeOptions,
+      });
+      return Object.assign(runtime, { queues, env: fullEnv });
+    },
+    async stop() {
+      await Promise.allSettled([stack.stop(), sqs.stop()]);
+    },
+  };
+}
+
+function harnessEnv(
+  stack: RedisStack,
+  sqs: SqsEmulator,
+  queues: TandemQueues,
+  label: string,
+  overrides: Record<string, string>,
+): Record<string, string> {
+  return {
+    UPSTASH_REDIS_REST_URL: stack.bridge.url,
+    UPSTASH_REDIS_REST_TOKEN: stack.bridge.token,
+    TASK_QUEUE_URL: queues.taskQueueUrl,
+    DEAD_LETTER_QUEUE_URL: queues.deadLetterQueueUrl,
+    JOURNAL_QUEUE_URL: queues.journalQueueUrl,
+    SQS_ENDPOINT: sqs.endpoint,
+    TANDEM_API_TOKENS: TEST_API_TOKEN,
+    TANDEM_SIGNING_SECRET: 'test-signing-secret-0123456789',
+    TANDEM_HTTP_ALLOWED_HOSTS: '127.0.0.1',
+    QUEUE_NAME: `q-${label}`,
+    ...overrides,
+  };
+}
