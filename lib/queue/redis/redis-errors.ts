@@ -9,30 +9,35 @@ const TRANSIENT_REPLY = /^(OOM|READONLY|LOADING|BUSY|MASTERDOWN|TRYAGAIN|CLUSTER
 const RATE_LIMITED = /limit exceeded|too many requests|max (daily )?requests/i;
 
 /**
- * Sorts what the Upstash client threw into the port's errors. The rule that matters: only a reply that
- * proves our command was wrong (ERR …, WRONGTYPE …) is a logic error; everything else — network, abort,
- * 5xx, garbage, OOM, rate limits, unknown — is a transport failure, so the task fails over to SQS
- * rather than being refused.
+ * Sorts what the Upstash client threw into the port's errors. Only a reply that proves our command was
+ * wrong (ERR …, WRONGTYPE …) is a logic error; everything else — network, abort, 5xx, garbage, OOM, rate
+ * limits, unknown — is a transport failure, so the task fails over to SQS rather than being refused.
  */
 export function toQueueError(error: unknown, operation: string): QueueError {
+  if (error instanceof UpstashJSONParseError) {
+    return new QueueUnavailableError(`redis ${operation}: unreadable reply`, 'redis', { cause: error });
+  }
+  return classifyRedisFailure(error, operation, error instanceof UpstashError);
+}
+
+/**
+ * The rule shared by every transport. `isRedisReply` says the error text came from Redis itself (an
+ * error reply), as opposed to the network or the client.
+ */
+export function classifyRedisFailure(error: unknown, operation: string, isRedisReply: boolean): QueueError {
   if (error instanceof QueueError) return error;
   const message = error instanceof Error ? error.message : String(error);
   const name = error instanceof Error ? error.name : '';
   if (name === 'TimeoutError' || name === 'AbortError') {
     return new QueueTimeoutError(`redis ${operation} timed out`, 'redis', { cause: error });
   }
-  if (error instanceof UpstashJSONParseError) {
-    return new QueueUnavailableError(`redis ${operation}: unreadable reply`, 'redis', { cause: error });
-  }
-  if (
-    error instanceof UpstashError &&
+  const logic =
+    isRedisReply &&
     /^(ERR|WRONGTYPE)\b/.test(message) &&
     !TRANSIENT_REPLY.test(message) &&
-    !RATE_LIMITED.test(message)
-  ) {
-    return new QueueLogicError(`redis ${operation}: ${firstLine(message)}`, 'redis', { cause: error });
-  }
-  return new QueueUnavailableError(`redis ${operation}: ${firstLine(message)}`, 'redis', { cause: error });
+    !RATE_LIMITED.test(message);
+  const Kind = logic ? QueueLogicError : QueueUnavailableError;
+  return new Kind(`redis ${operation}: ${firstLine(message)}`, 'redis', { cause: error });
 }
 
 export function isNoScriptError(error: unknown): boolean {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from '@upstash/redis';
+import { Redis } from '@upstash/redis';
 import { z } from 'zod';
 import { type TaskEnvelope, TaskEnvelopeSchema } from '../../tasks/task-envelope.js';
 import { QueueLogicError } from '../errors.js';
@@ -27,6 +27,7 @@ import {
   StringListReply,
   toTaskStatus,
 } from './redis-replies.js';
+import type { RedisTransport } from './redis-transport.js';
 import { runScript } from './run-script.js';
 import { applyJournalScript } from './scripts/apply-journal.js';
 import { cancelScript } from './scripts/cancel.js';
@@ -45,9 +46,11 @@ import { reapExpiredScript } from './scripts/reap-expired.js';
 import { releaseScript } from './scripts/release.js';
 import { releaseConsumerSlotScript } from './scripts/release-consumer-slot.js';
 import { replayDeadScript } from './scripts/replay-dead.js';
+import { upstashTransport } from './upstash-transport.js';
 
 export interface RedisTaskQueueOptions {
-  redis: Redis;
+  /** An Upstash client (HTTP), or any {@link RedisTransport} such as {@link ioredisTransport} (TCP). */
+  redis: Redis | RedisTransport;
   queueName: string;
   idempotencyTtlMs: number;
   resultTtlMs: number;
@@ -74,11 +77,11 @@ const RunClaimReply = z.union([
 export class RedisTaskQueue implements LeasingTaskQueue {
   readonly backend = 'redis' as const;
   readonly keys: QueueKeys;
-  readonly #redis: Redis;
+  readonly #transport: RedisTransport;
   readonly #options: Required<Omit<RedisTaskQueueOptions, 'redis' | 'queueName'>>;
 
   constructor({ redis, queueName, ...options }: RedisTaskQueueOptions) {
-    this.#redis = redis;
+    this.#transport = redis instanceof Redis ? upstashTransport(redis) : redis;
     this.keys = queueKeys(queueName);
     this.#options = { wakeHoldMs: 30_000, maxPromotions: 1000, clock: Date.now, ...options };
   }
@@ -360,7 +363,7 @@ export class RedisTaskQueue implements LeasingTaskQueue {
   }
 
   #run(script: Parameters<typeof runScript>[1], keys: readonly string[], args: readonly (string | number)[]) {
-    return runScript(this.#redis, script, keys, args);
+    return runScript(this.#transport, script, keys, args);
   }
 }
 

@@ -1,7 +1,6 @@
-import type { Redis } from '@upstash/redis';
 import { QueueUnavailableError } from '../errors.js';
-import { isNoScriptError, toQueueError } from './redis-errors.js';
 import type { RedisScript } from './redis-script.js';
+import { type RedisTransport, ScriptMissingError } from './redis-transport.js';
 
 /**
  * Runs a script by SHA, sending its source only when Redis does not have it yet (after a restart or
@@ -9,7 +8,7 @@ import type { RedisScript } from './redis-script.js';
  * throwing, and a task must never look stored when it is not.
  */
 export async function runScript(
-  redis: Redis,
+  transport: RedisTransport,
   script: RedisScript,
   keys: readonly string[],
   args: readonly (string | number)[],
@@ -17,17 +16,22 @@ export async function runScript(
   const argv = args.map(String);
   let reply: unknown;
   try {
-    reply = await redis.evalsha(script.sha, [...keys], argv);
+    reply = await transport.evalsha(script.sha, keys, argv);
   } catch (error) {
-    if (!isNoScriptError(error)) throw toQueueError(error, script.name);
-    try {
-      reply = await redis.eval(script.source, [...keys], argv);
-    } catch (retryError) {
-      throw toQueueError(retryError, script.name);
-    }
+    if (!(error instanceof ScriptMissingError)) throw rename(error, script.name);
+    reply = await transport.eval(script.source, keys, argv).catch((retryError: unknown) => {
+      throw rename(retryError, script.name);
+    });
   }
   if (reply === null || reply === undefined || reply === 'Aborted') {
     throw new QueueUnavailableError(`redis ${script.name}: empty reply`, 'redis');
   }
   return reply;
+}
+
+// Transports name the command (evalsha); callers want to read which script failed.
+function rename(error: unknown, scriptName: string): unknown {
+  if (error instanceof Error)
+    error.message = error.message.replace(/^redis (evalsha|eval)\b/, `redis ${scriptName}`);
+  return error;
 }
