@@ -43,7 +43,7 @@ const makeEnvelope = (overrides: Partial<TaskEnvelope> = {}) =>
 const claimAll = (max = 1000, leaseMs = 30_000) =>
   queue.claim({ max, leaseMs, consumerId: 'test-consumer', slotTtlMs: 60_000 });
 
-describe.each(transports)('RedisTaskQueue over %s', (transportName, makeTransport) => {
+describe.each(transports)('RedisTaskQueue over %s', (_transport, makeTransport) => {
   beforeEach(async () => {
     clock.now = Date.now();
     queue = new RedisTaskQueue({

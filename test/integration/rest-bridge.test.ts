@@ -1,6 +1,7 @@
-import { errors, type Redis as UpstashRedis } from '@upstash/redis';
+import { errors, Redis as UpstashRedis } from '@upstash/redis';
 import { Redis as TcpRedis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startRestBridge } from '../../lib/local/rest-bridge/index.js';
 import { type RedisStack, startRedisStack } from '../support/redis-stack.js';
 
 // The real @upstash/redis client against the bridge against a real redis-server: no mocks anywhere.
@@ -243,6 +244,19 @@ describe('blocking commands', () => {
     expect(await popped).toEqual([`${key}list`, 'job']);
   });
 
+  it('give their connection back when the HTTP client gives up', async () => {
+    const key = stack.keyPrefix('abandoned');
+    const impatient = stack.client({ timeoutMs: 200 });
+    await expect(impatient.exec(['BLPOP', `${key}list`, '0'])).rejects.toMatchObject({
+      name: 'TimeoutError',
+    });
+    const blockedClients = async () => {
+      const list = (await direct.client('LIST')) as string;
+      return list.split('\n').filter((line) => line.includes('cmd=blpop')).length;
+    };
+    await expect.poll(blockedClients, { timeout: 1_000, interval: 20 }).toBe(0);
+  });
+
   it('answer nil when they time out, like Redis', async () => {
     expect(await redis.exec(['BRPOP', `${stack.keyPrefix('blocking')}empty`, '0.1'])).toBeNull();
   });
@@ -280,6 +294,29 @@ describe('when Redis behind the bridge fails', () => {
     // The bridge reconnects by itself within its backoff cap, well inside Tandem's 5 s recovery budget.
     expect(performance.now() - restarted).toBeLessThan(2_000);
     expect(await redis.set(`${key}after`, 'v')).toBe('OK');
+  });
+
+  it('answers 504 when Redis accepts commands but does not answer within the command timeout', async () => {
+    const strict = await startRestBridge({
+      redisUrl: stack.server.url,
+      token: 'strict',
+      commandTimeoutMs: 200,
+    });
+    const client = new UpstashRedis({
+      url: strict.url,
+      token: 'strict',
+      retry: false,
+      enableTelemetry: false,
+    });
+    stack.server.pause();
+    try {
+      const started = performance.now();
+      await expect(client.get('k')).rejects.toThrow(/^Redis behind the REST bridge did not answer in time/);
+      expect(performance.now() - started).toBeLessThan(1_000);
+    } finally {
+      stack.server.resume();
+      await strict.close();
+    }
   });
 
   it('throws a TimeoutError, never a silent null, while Redis is paused', async () => {

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -123,6 +123,9 @@ async function launch(port: number, dir: string, extraArgs: readonly string[]): 
   const child = spawn('redis-server', [...args, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
   child.once('exit', () => live.delete(child));
+  // A forgotten stop() must not keep the test process alive; the exit hook above still kills Redis.
+  child.unref();
+  for (const stream of [child.stdout, child.stderr]) (stream as Socket | null)?.unref();
   // Keep the tail of Redis's own log: when it refuses to start, that is the only useful explanation.
   let log = '';
   const keep = (chunk: Buffer) => {
@@ -189,6 +192,18 @@ function findFreePort(): Promise<number> {
       probe.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * For suites that never kill, pause or restart Redis: the Redis named by REDIS_URL when it is set
+ * (a developer's own server, a CI service), else a dedicated server as {@link startRedisServer} starts.
+ * `stop()` leaves a REDIS_URL server running; share it only with unique key prefixes, never FLUSHALL.
+ */
+export async function startOrShareRedis(): Promise<{ url: string; stop(): Promise<void> }> {
+  const shared = process.env.REDIS_URL;
+  if (shared) return { url: shared, stop: async () => {} };
+  const server = await startRedisServer();
+  return { url: server.url, stop: () => server.stop() };
 }
 
 let installed = false;

@@ -5,18 +5,29 @@ import {
   type RestBridgeOptions,
   startRestBridge,
 } from '../../lib/local/rest-bridge/index.js';
-import { type RedisServer, type RedisServerOptions, startRedisServer } from './redis-server.js';
+import {
+  type RedisServer,
+  type RedisServerOptions,
+  startOrShareRedis,
+  startRedisServer,
+} from './redis-server.js';
 
-/** A dedicated redis-server with the REST bridge in front of it, for one integration test file. */
-export interface RedisStack {
-  readonly server: RedisServer;
+/** The REST bridge in front of a Redis, and Upstash clients pointed at it. */
+export interface SharedRedisStack {
   readonly bridge: RestBridge;
+  /** The TCP URL of the Redis behind the bridge, for direct inspection. */
+  readonly redisUrl: string;
   /** An Upstash client configured the way Tandem configures it (see {@link StackClientOptions}). */
   client(options?: StackClientOptions): Redis;
   /** A key prefix no other test uses, e.g. `t:enqueue:9f2c41d0:`. */
   keyPrefix(label?: string): string;
-  /** Closes the bridge, then stops Redis. */
+  /** Closes the bridge, then stops Redis if this stack started it. */
   stop(): Promise<void>;
+}
+
+/** A stack whose Redis belongs to this test file alone, so tests may kill, pause and restart it. */
+export interface RedisStack extends SharedRedisStack {
+  readonly server: RedisServer;
 }
 
 export interface RedisStackOptions {
@@ -36,10 +47,10 @@ export interface StackClientOptions {
 }
 
 /**
- * Starts redis-server and the bridge, and hands out Upstash clients set up as Tandem sets them up:
- * no retries (the breaker decides), no auto-pipelining (one call, one request, so round trips can be
- * counted), and the signal as a factory: a fresh deadline per request, because a shared AbortSignal
- * instance makes the client return `null` instead of throwing once it has fired.
+ * Starts a dedicated redis-server and the bridge, and hands out Upstash clients set up as Tandem sets
+ * them up: no retries (the breaker decides), no auto-pipelining (one call, one request, so round trips
+ * can be counted), and the signal as a factory: a fresh deadline per request, because a shared
+ * AbortSignal instance makes the client return `null` instead of throwing once it has fired.
  *
  * @example
  * const stack = await startRedisStack();
@@ -49,25 +60,42 @@ export interface StackClientOptions {
  */
 export async function startRedisStack(options: RedisStackOptions = {}): Promise<RedisStack> {
   const server = await startRedisServer(options.serverArgs ? { args: options.serverArgs } : {});
+  const stack = await withBridge(server.url, options.bridge, () => server.stop());
+  return { ...stack, server };
+}
+
+/** Like {@link startRedisStack}, but on the REDIS_URL server when one is set: for suites that never break Redis. */
+export async function startSharedRedisStack(
+  options: Pick<RedisStackOptions, 'bridge'> = {},
+): Promise<SharedRedisStack> {
+  const redis = await startOrShareRedis();
+  return withBridge(redis.url, options.bridge, redis.stop);
+}
+
+async function withBridge(
+  redisUrl: string,
+  options: RedisStackOptions['bridge'],
+  stopRedis: () => Promise<void>,
+): Promise<SharedRedisStack> {
   let bridge: RestBridge;
   try {
     bridge = await startRestBridge({
-      ...options.bridge,
-      redisUrl: server.url,
+      ...options,
+      redisUrl,
       token: `test-${randomBytes(12).toString('hex')}`,
     });
   } catch (error) {
-    await server.stop();
+    await stopRedis();
     throw error;
   }
   return {
-    server,
     bridge,
+    redisUrl,
     client: (clientOptions = {}) => createTandemStyleClient(bridge, clientOptions),
     keyPrefix: (label = 'test') => `t:${label}:${randomBytes(4).toString('hex')}:`,
     async stop() {
       await bridge.close();
-      await server.stop();
+      await stopRedis();
     },
   };
 }
