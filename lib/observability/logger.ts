@@ -29,8 +29,9 @@ export function createJsonLogger({
   const threshold = LogLevels[level];
   const emit = (lineLevel: Exclude<LogLevel, 'silent'>, message: string, extra?: Record<string, unknown>) => {
     if (LogLevels[lineLevel] < threshold) return;
-    const entry = { level: lineLevel, time: new Date().toISOString(), message, ...fields, ...extra };
-    write(JSON.stringify(entry, redact));
+    // The line's own keys come last: a field named `message` or `level` must not rewrite them.
+    const entry = { ...fields, ...extra, level: lineLevel, time: new Date().toISOString(), message };
+    write(stringify(entry));
   };
   return {
     debug: (message, extra) => emit('debug', message, extra),
@@ -43,6 +44,21 @@ export function createJsonLogger({
 
 /** A logger that drops everything: for tests and callers that do not care. */
 export const silentLogger: Logger = createJsonLogger({ level: 'silent' });
+
+/** Logging must never throw: a circular or BigInt field degrades the line instead of failing the caller. */
+function stringify(entry: Record<string, unknown>): string {
+  try {
+    return JSON.stringify(entry, redact);
+  } catch (error) {
+    const { level, time, message } = entry;
+    return JSON.stringify({
+      level,
+      time,
+      message,
+      logError: error instanceof Error ? error.message : String(error),
+    });
+  }
+}
 
 function redact(key: string, value: unknown): unknown {
   if (SECRET_FIELD.test(key) && value !== undefined && value !== null) return '[redacted]';

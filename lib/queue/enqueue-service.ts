@@ -13,6 +13,8 @@ export interface EnqueueServiceOptions {
   /** Starts a consumer (an async Lambda invoke, or an in-process drain locally). Failures are logged, not thrown. */
   wakeConsumer: () => Promise<void>;
   logger: Logger;
+  /** Longest an enqueue waits for the wake-up after its tasks are stored (default 1 s). */
+  wakeTimeoutMs?: number;
   clock?: () => number;
 }
 
@@ -73,15 +75,28 @@ export class EnqueueService {
     return buildEnvelope(this.#options.registry, input, { now, ...(traceId !== undefined && { traceId }) });
   }
 
+  /**
+   * The tasks are stored whatever happens here: a wake-up that throws or hangs only delays them until the
+   * reconciler's next pass, so it gets a short budget of its own and its failure is logged, never thrown.
+   */
+  async #wake(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const budget = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.#options.wakeTimeoutMs ?? 1000);
+    });
+    try {
+      await Promise.race([Promise.resolve().then(this.#options.wakeConsumer), budget]);
+    } catch (error) {
+      this.#options.logger.warn('could not wake a consumer; the reconciler will', { error });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async #store(envelopes: TaskEnvelope[]): Promise<EnqueueReceipt[]> {
     if (envelopes.length === 0) return [];
     const { receipts, wakeConsumer } = await this.#options.producer.enqueue(envelopes);
-    if (wakeConsumer) {
-      // The tasks are stored; a failed wake-up only delays them until the reconciler's next pass.
-      await this.#options.wakeConsumer().catch((error: unknown) => {
-        this.#options.logger.warn('could not wake a consumer; the reconciler will', { error });
-      });
-    }
+    if (wakeConsumer) await this.#wake();
     return receipts;
   }
 }

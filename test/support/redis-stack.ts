@@ -105,7 +105,7 @@ function createTandemStyleClient(bridge: RestBridge, options: StackClientOptions
   return new Redis({
     url: bridge.url,
     token: options.token ?? bridge.token,
-    retry: false,
+    retry: { retries: 0 },
     enableAutoPipelining: false,
     enableTelemetry: false,
     signal: () => AbortSignal.timeout(timeoutMs),

@@ -40,14 +40,23 @@ export function openRedisConnections(options: RedisConnectionsOptions): RedisCon
     retryStrategy: RECONNECT_DELAY_MS,
   });
   const dedicated = new Set<Redis>();
-  const onError = options.onError ?? (() => {});
+  let lastError: Error | undefined;
   // Without a listener ioredis prints every failed reconnect attempt to the console.
-  shared.on('error', onError);
+  shared.on('error', (error: Error) => {
+    lastError = error;
+    options.onError?.(error);
+  });
 
   return {
     isReady: () => shared.status === 'ready',
     waitUntilReady: (ms) => waitUntilReady(shared, ms),
-    onShared: (work) => work(shared),
+    async onShared(work) {
+      // Fail with the reason Redis is away rather than ioredis's "stream isn't writeable".
+      if (shared.status !== 'ready') {
+        throw new Error(`not connected (${lastError?.message ?? shared.status})`, { cause: lastError });
+      }
+      return work(shared);
+    },
     async onDedicated(work, abandoned) {
       const redis = shared.duplicate({
         lazyConnect: true,

@@ -9,7 +9,8 @@ export interface RedisClientOptions {
 
 /**
  * The Upstash client as Tandem must use it (see the measured facts in DESIGN.md):
- * - `retry: false`: the failover path is our retry; the client's own backoff would eat the budget.
+ * - `retry: { retries: 0 }`: exactly one attempt; the failover path is our retry. (`retry: false` still
+ *   fetches twice on a network error, and a second enqueue of the same id would come back `duplicate`.)
  * - `signal` as a factory: a fresh deadline per request. A shared AbortSignal makes the client return
  *   `null` instead of throwing, and once fired, `null` for every later command.
  * - auto-pipelining off: one call is one request, so a deadline belongs to one operation.
@@ -19,7 +20,7 @@ export function createRedisClient({ url, token, timeoutMs }: RedisClientOptions)
   return new Redis({
     url,
     token,
-    retry: false,
+    retry: { retries: 0 },
     enableAutoPipelining: false,
     automaticDeserialization: false,
     enableTelemetry: false,

@@ -3,8 +3,6 @@ import { QueueError, QueueLogicError, QueueTimeoutError, QueueUnavailableError }
 
 const { UpstashError, UpstashJSONParseError } = errors;
 
-// Replies that mean "Redis cannot take writes right now", not "your command is wrong".
-const TRANSIENT_REPLY = /^(OOM|READONLY|LOADING|BUSY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN|NOREPLICAS|MISCONF)\b/;
 // Upstash answers rate and quota limits with ERR replies; they are outages for us, not bugs.
 const RATE_LIMITED = /limit exceeded|too many requests|max (daily )?requests/i;
 
@@ -31,11 +29,8 @@ export function classifyRedisFailure(error: unknown, operation: string, isRedisR
   if (name === 'TimeoutError' || name === 'AbortError') {
     return new QueueTimeoutError(`redis ${operation} timed out`, 'redis', { cause: error });
   }
-  const logic =
-    isRedisReply &&
-    /^(ERR|WRONGTYPE)\b/.test(message) &&
-    !TRANSIENT_REPLY.test(message) &&
-    !RATE_LIMITED.test(message);
+  // OOM, READONLY, LOADING, BUSY, MASTERDOWN… have prefixes of their own, so they land on the transport side.
+  const logic = isRedisReply && /^(ERR|WRONGTYPE)\b/.test(message) && !RATE_LIMITED.test(message);
   const Kind = logic ? QueueLogicError : QueueUnavailableError;
   return new Kind(`redis ${operation}: ${firstLine(message)}`, 'redis', { cause: error });
 }
