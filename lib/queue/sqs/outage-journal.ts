@@ -4,6 +4,7 @@ import { Backends, TaskEnvelopeSchema } from '../../tasks/task-envelope.js';
 import type { JournalEntry } from '../task-queue.js';
 import { fifoRecordIds } from './fifo-message-ids.js';
 import { scanMessages } from './scan-messages.js';
+import { toSqsJson } from './sqs-json.js';
 import { type MessageCounts, SqsMessageQueue, type SqsQueueOptions } from './sqs-message-queue.js';
 import { taskAttributes } from './task-message.js';
 
@@ -59,7 +60,7 @@ export class OutageJournal {
     await this.queue.send([
       {
         label: entry.envelope.id,
-        body: JSON.stringify(entry),
+        body: toSqsJson(entry),
         attributes: taskAttributes(entry.envelope),
         ...(this.queue.fifo ? { fifo: fifoRecordIds() } : {}),
       },

@@ -2,6 +2,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { TaskEnvelope } from '../../tasks/task-envelope.js';
 import { fifoRecordIds } from './fifo-message-ids.js';
 import { scanMessages } from './scan-messages.js';
+import { toSqsJson } from './sqs-json.js';
 import { numberAttribute, type ReceivedMessage, stringAttribute } from './sqs-message.js';
 import { type MessageCounts, SqsMessageQueue, type SqsQueueOptions } from './sqs-message-queue.js';
 import { parseTaskBody, taskAttributes } from './task-message.js';
@@ -36,6 +37,18 @@ export interface TakeDeadLetters {
   scanLimit?: number;
 }
 
+// Characters every SQS implementation accepts in a body (AWS also takes U+10000 and up; emulators may not).
+const NOT_SENDABLE = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD]/gu;
+const MAX_RAW_BODY_CHARS = 200_000;
+
+/** A body kept for people to read must be storable: unsendable characters are replaced, the tail cut. */
+function sendableBody(body: string): string {
+  const cleaned = body.replace(NOT_SENDABLE, '\uFFFD');
+  return cleaned.length > MAX_RAW_BODY_CHARS
+    ? `${cleaned.slice(0, MAX_RAW_BODY_CHARS)}…`
+    : cleaned || '(empty)';
+}
+
 /** Reasons are for people; a stack trace has no business in a message attribute. */
 const MAX_REASON_LENGTH = 1024;
 /** How long a listing hides what it read before giving it back (see `scanMessages`). */
@@ -61,12 +74,12 @@ export class SqsDeadLetterQueue {
    * only after this resolves.
    */
   async deadLetter(envelope: TaskEnvelope, reason: string, attempt: number): Promise<void> {
-    await this.#send(envelope.id, JSON.stringify(envelope), reason, attempt, taskAttributes(envelope));
+    await this.#send(envelope.id, toSqsJson(envelope), reason, attempt, taskAttributes(envelope));
   }
 
   /** Keeps a message that is not a task at all, with why, for a person to look at; it is never replayed. */
   async deadLetterRaw(body: string, reason: string): Promise<void> {
-    await this.#send('unreadable', body, reason, 0, {});
+    await this.#send('unreadable', sendableBody(body), reason, 0, {});
   }
 
   async #send(

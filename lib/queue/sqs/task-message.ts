@@ -2,6 +2,7 @@ import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
 import { type TaskEnvelope, TaskEnvelopeSchema } from '../../tasks/task-envelope.js';
 import { fifoTaskIds } from './fifo-message-ids.js';
 import { sendDelaySeconds } from './sqs-delay.js';
+import { toSqsJson } from './sqs-json.js';
 import { type OutgoingMessage, stringAttribute } from './sqs-message.js';
 
 /** Attributes every Tandem message carries, so consumers and operators can route and trace without the body. */
@@ -21,7 +22,7 @@ export function toTaskMessage(envelope: TaskEnvelope, fifo: boolean, now: number
   const stored: TaskEnvelope = { ...envelope, enqueuedVia: 'sqs' };
   const message: OutgoingMessage = {
     label: envelope.id,
-    body: JSON.stringify(stored),
+    body: toSqsJson(stored),
     attributes: taskAttributes(stored),
   };
   // FIFO queues refuse per-message delays: the consumer waits out runAt with the message's visibility instead.

@@ -1,0 +1,91 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toSqsRecord } from '../../lib/local/event-source/to-sqs-record.js';
+import { makeEnvelope } from '../support/envelopes.js';
+import { plentyOfTime } from '../support/sqs-records.js';
+import { type HarnessRuntime, startTandemHarness, type TandemHarness } from '../support/tandem-harness.js';
+
+let harness: TandemHarness;
+let runtime: HarnessRuntime;
+
+beforeAll(async () => {
+  harness = await startTandemHarness();
+  runtime = await harness.runtime();
+});
+afterAll(async () => {
+  await harness?.stop();
+});
+
+const record = (body: string, n: number) =>
+  toSqsRecord(
+    {
+      messageId: `m-${n}`,
+      receiptHandle: `r-${n}`,
+      body,
+      receiveCount: 1,
+      sentAt: Date.now(),
+      attributes: {},
+    },
+    'arn:aws:sqs:us-east-1:000000000000:tasks',
+  );
+
+/** Bodies that are not valid task envelopes: garbage, wrong types, hostile keys, bad dates and sizes. */
+const badBody = fc.oneof(
+  fc.string({ maxLength: 300 }),
+  fc.string({ unit: 'binary', maxLength: 200 }),
+  fc.json({ maxDepth: 4 }),
+  fc
+    .record({
+      field: fc.constantFrom(
+        'id',
+        'type',
+        'priority',
+        'runAt',
+        'attempt',
+        'maxAttempts',
+        'timeoutMs',
+        'enqueuedVia',
+      ),
+      value: fc.oneof(
+        fc.constant(null),
+        fc.constant(-1),
+        fc.constant(1e308),
+        fc.constant('2024-13-45T99:00:00Z'),
+        fc.string({ maxLength: 20 }),
+        fc.constant('../../etc/passwd'),
+        fc.constant('{tandem:other}:ready'),
+      ),
+    })
+    .map(({ field, value }) => JSON.stringify({ ...makeEnvelope(), [field]: value })),
+  fc.constantFrom(
+    '{"__proto__":{"polluted":true}}',
+    `{"constructor":{"prototype":{"polluted":true}},"id":"x"}`,
+    JSON.stringify({ ...makeEnvelope(), extra: 'field' }),
+    '['.repeat(5000) + ']'.repeat(5000),
+  ),
+);
+
+describe('bad SQS records (property-based)', () => {
+  it('every malformed record is dead-lettered with a reason, never retried, never stored, never run', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(badBody, { minLength: 1, maxLength: 5 }), async (bodies) => {
+        const before = await runtime.redisQueue.depths();
+        const result = await runtime.processSqs(
+          bodies.map((body, n) => record(body, n)),
+          plentyOfTime,
+        );
+        expect(result.batchItemFailures).toEqual([]);
+        expect(result.outcomes.invalid).toBe(bodies.length);
+        const after = await runtime.redisQueue.depths();
+        expect(after.ready.depth + after.active.depth + after.delayed.depth).toBe(
+          before.ready.depth + before.active.depth + before.delayed.depth,
+        );
+        expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      }),
+      { numRuns: 40 },
+    );
+    const letters = await runtime.sqs.deadLetters.listDeadLetters(10);
+    expect(letters.length).toBeGreaterThan(0);
+    expect(letters.every((letter) => letter.envelope === null && letter.reason.length > 0)).toBe(true);
+  });
+});
