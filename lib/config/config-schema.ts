@@ -42,6 +42,23 @@ export const ConfigSchema = z
       .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lowercase letters, digits, - and _ (at most 64)')
       .default('default'),
     CONSUME_FUNCTION_NAME: z.string().min(1).optional(),
+    /**
+     * The task type an S3 object-created notification becomes (payload `{ bucket, key, size, eTag }`).
+     * Empty counts as unset, so a deploy can pass the variable through whether or not it is set.
+     */
+    S3_TASK_TYPE: z.preprocess(
+      (value) => (value === '' ? undefined : value),
+      z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, 'a task type: letters, digits, _ . : - (at most 64)')
+        .optional(),
+    ),
+    /** `topic=type` pairs: SNS messages from that topic (name or ARN) become that type, the message as payload. */
+    SNS_TOPIC_TASK_TYPES: csv.pipe(
+      z.array(
+        z.string().regex(/^[^=\s]+=[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, 'topic=type pairs, comma-separated'),
+      ),
+    ),
     PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
     RECONCILE_EVERY_MS: positiveInt(60_000),
@@ -76,6 +93,15 @@ export const ConfigSchema = z
       resultTtlSeconds: env.RESULT_TTL_SECONDS,
     },
     consumeFunctionName: env.CONSUME_FUNCTION_NAME,
+    events: {
+      s3TaskType: env.S3_TASK_TYPE,
+      snsTopicTaskTypes: Object.fromEntries(
+        env.SNS_TOPIC_TASK_TYPES.map((pair) => {
+          const at = pair.lastIndexOf('=');
+          return [pair.slice(0, at), pair.slice(at + 1)];
+        }),
+      ) as Record<string, string>,
+    },
     local: { port: env.PORT, redisUrl: env.REDIS_URL, reconcileEveryMs: env.RECONCILE_EVERY_MS },
   }));
 

@@ -14,7 +14,7 @@ import { RedisTaskQueue } from '../queue/redis/redis-task-queue.js';
 import { createSqsBackend, type SqsBackend } from '../queue/sqs/create-sqs-backend.js';
 import { createSqsClient } from '../queue/sqs/create-sqs-client.js';
 import { visibilityWaitSeconds } from '../queue/sqs/sqs-delay.js';
-import type { TaskStatus } from '../queue/task-queue.js';
+import type { RedisDepths, TaskStatus } from '../queue/task-queue.js';
 import { reconcile } from '../reconcile/reconcile.js';
 import { drainQueue } from '../runner/drain-queue.js';
 import { processSqsBatch, type SqsDelivery } from '../runner/process-sqs-batch.js';
@@ -177,6 +177,8 @@ export function createRuntime(options: RuntimeOptions) {
     /** `GET /tasks/{id}`: null when unknown; throws QueueUnavailableError when Redis cannot answer. */
     status: (id: string): Promise<TaskStatus | null> => redisCall('status', () => redisQueue.status(id)),
     cancel: (id: string) => redisCall('cancel', () => redisQueue.cancel(id)),
+    /** `GET /queues`: Redis depths behind the breaker and deadline; throws QueueUnavailableError when Redis cannot answer. */
+    redisDepths: (): Promise<RedisDepths> => redisCall('depths', () => redisQueue.depths()),
 
     async health() {
       const started = performance.now();

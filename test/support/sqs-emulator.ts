@@ -1,137 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { buildApp } from 'fauxqs';
+import { ensureTandemQueues } from '../../lib/local/ensure-tandem-queues.js';
+import type { SqsEmulator } from '../../lib/local/sqs-emulator.js';
 
-/** A real SQS implementation (fauxqs) in this process, on a loopback port, silent. */
-export interface SqsEmulator {
-  /** `http://127.0.0.1:<port>`: give it to clients as their `endpoint`. */
-  readonly endpoint: string;
-  readonly port: number;
-  /** A client for test set-up and inspection (region us-east-1, dummy credentials). */
-  readonly client: SQSClient;
-  /** Returns the QueueUrl fauxqs issued: it finds queues by that exact string, so never build URLs by hand. */
-  createQueue(name: string, attributes?: Record<string, string>): Promise<string>;
-  /**
-   * What the queue holds, read without receiving (fauxqs's inspection route): unlike ReceiveMessage, this
-   * shows delayed and in-flight messages and when a delay ends, and changes nothing.
-   */
-  inspect(queueUrl: string): Promise<QueueSnapshot>;
-  /** Closes the port and drops open connections; queues and messages stay in memory. */
-  pause(): Promise<void>;
-  /** Listens again on the same port, with the queues and messages it had. */
-  resume(): Promise<void>;
-  /** `pause()` then `resume()`: a short outage that loses nothing (SQS keeps what it accepted). */
-  restart(): Promise<void>;
-  stop(): Promise<void>;
-}
-
-/** A message as fauxqs stores it (the fields tests read). */
-export interface StoredMessage {
-  messageId: string;
-  body: string;
-  /** Epoch ms when a delayed message becomes visible. */
-  delayUntil?: number;
-  approximateReceiveCount: number;
-  messageAttributes: Record<string, { DataType: string; StringValue?: string }>;
-}
-
-export interface QueueSnapshot {
-  attributes: Record<string, string>;
-  messages: {
-    ready: StoredMessage[];
-    delayed: StoredMessage[];
-    inflight: Array<{ message: StoredMessage; visibilityDeadline: number }>;
-  };
-}
-
-export interface SqsEmulatorOptions {
-  /** 0 (the default) picks a free port. */
-  port?: number;
-}
-
-const HOST = '127.0.0.1';
-
-/**
- * Starts fauxqs from code rather than through its CLI, which always logs and binds every interface.
- * `buildApp` gives us the Fastify app, so we choose the interface (loopback only) and can close and
- * reopen its HTTP server on the same port without losing the in-memory queues (for outage tests).
- *
- * @example
- * const sqs = await startSqsEmulator();
- * const url = await sqs.createQueue('tasks');
- * await sqs.stop();
- */
-export async function startSqsEmulator(options: SqsEmulatorOptions = {}): Promise<SqsEmulator> {
-  const app = buildApp({ logger: false });
-  await app.listen({ port: options.port ?? 0, host: HOST });
-  const server = app.server;
-  const port = (server.address() as AddressInfo).port;
-  const endpoint = `http://${HOST}:${port}`;
-  const client = createEmulatorClient(endpoint);
-  let paused = false;
-
-  const pause = async (): Promise<void> => {
-    if (paused) return;
-    paused = true;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    // Keep-alive sockets would otherwise keep serving the SDK's pooled connections during the "outage".
-    server.closeAllConnections();
-    await closed;
-  };
-
-  const resume = async (): Promise<void> => {
-    if (!paused) return;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, HOST, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    paused = false;
-  };
-
-  return {
-    endpoint,
-    port,
-    client,
-    async createQueue(name, attributes) {
-      const created = await client.send(
-        new CreateQueueCommand({ QueueName: name, ...(attributes ? { Attributes: attributes } : {}) }),
-      );
-      if (!created.QueueUrl) throw new Error(`CreateQueue ${name} returned no QueueUrl`);
-      return created.QueueUrl;
-    },
-    async inspect(queueUrl) {
-      const name = queueUrl.slice(queueUrl.lastIndexOf('/') + 1);
-      const response = await fetch(`${endpoint}/_fauxqs/queues/${encodeURIComponent(name)}`);
-      if (!response.ok) throw new Error(`inspect ${name}: HTTP ${response.status}`);
-      return (await response.json()) as QueueSnapshot;
-    },
-    pause,
-    resume,
-    async restart() {
-      await pause();
-      await resume();
-    },
-    async stop() {
-      client.destroy();
-      // Fastify's close expects a listening server; reopen a paused one so it can shut down cleanly.
-      await resume();
-      await app.close();
-    },
-  };
-}
-
-/** An SQS client for the emulator: fauxqs does not check signatures, but the SDK insists on credentials. */
-export function createEmulatorClient(endpoint: string): SQSClient {
-  return new SQSClient({
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
-}
+// The emulator itself lives in lib/local (the local stack embeds it); tests import it from here.
+export {
+  createEmulatorClient,
+  type QueueSnapshot,
+  type SqsEmulator,
+  type SqsEmulatorOptions,
+  type StoredMessage,
+  startSqsEmulator,
+} from '../../lib/local/sqs-emulator.js';
 
 /** The three queues Tandem uses, with names no other test shares. */
 export interface TandemQueues {
@@ -160,27 +39,9 @@ export async function createTandemQueues(
   options: TandemQueueOptions = {},
 ): Promise<TandemQueues> {
   const prefix = `${label.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 40)}-${randomBytes(4).toString('hex')}`;
-  const suffix = options.fifo ? '.fifo' : '';
-  const fifoAttributes: Record<string, string> = options.fifo ? { FifoQueue: 'true' } : {};
-  const deadLetterQueueUrl = await emulator.createQueue(`${prefix}-dead${suffix}`, fifoAttributes);
-  const deadLetterArn = await queueArn(emulator.client, deadLetterQueueUrl);
-  const taskQueueUrl = await emulator.createQueue(`${prefix}-tasks${suffix}`, {
-    ...fifoAttributes,
-    RedrivePolicy: JSON.stringify({
-      deadLetterTargetArn: deadLetterArn,
-      maxReceiveCount: options.maxReceiveCount ?? 5,
-    }),
-    ...options.taskQueueAttributes,
+  const { taskQueueUrl, deadLetterQueueUrl, journalQueueUrl } = await ensureTandemQueues(emulator.client, {
+    prefix,
+    ...options,
   });
-  const journalQueueUrl = await emulator.createQueue(`${prefix}-journal${suffix}`, fifoAttributes);
   return { taskQueueUrl, deadLetterQueueUrl, journalQueueUrl };
-}
-
-async function queueArn(client: SQSClient, queueUrl: string): Promise<string> {
-  const answer = await client.send(
-    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
-  );
-  const arn = answer.Attributes?.QueueArn;
-  if (!arn) throw new Error(`no QueueArn for ${queueUrl}`);
-  return arn;
 }

@@ -53,6 +53,7 @@ describe('loadConfig', () => {
         resultTtlSeconds: 604_800,
       },
       consumeFunctionName: undefined,
+      events: { s3TaskType: undefined, snsTopicTaskTypes: {} },
       local: { port: 3000, redisUrl: 'redis://127.0.0.1:6379', reconcileEveryMs: 60_000 },
     });
   });
@@ -98,6 +99,21 @@ describe('loadConfig', () => {
     });
   });
 
+  it('maps S3 notifications and SNS topics to task types', () => {
+    const config = loadConfig({
+      ...minimalEnv(),
+      S3_TASK_TYPE: 'image.resize',
+      SNS_TOPIC_TASK_TYPES: 'orders=order.placed, arn:aws:sns:eu-west-1:123456789012:refunds=refund.issue',
+    });
+    expect(config.events).toEqual({
+      s3TaskType: 'image.resize',
+      snsTopicTaskTypes: {
+        orders: 'order.placed',
+        'arn:aws:sns:eu-west-1:123456789012:refunds': 'refund.issue',
+      },
+    });
+  });
+
   it('marks a task queue whose URL ends in .fifo as FIFO', () => {
     const config = loadConfig({
       ...minimalEnv(),
@@ -131,6 +147,8 @@ describe('loadConfig', () => {
     ['DEAD_LETTER_QUEUE_URL', 'not a url'],
     ['REDIS_URL', 'http://127.0.0.1:6379'],
     ['PORT', '70000'],
+    ['S3_TASK_TYPE', 'has spaces'],
+    ['SNS_TOPIC_TASK_TYPES', 'orders-without-a-type'],
   ])('rejects %s=%j, naming it and quoting the value', (variable, value) => {
     const error = configErrorOf({ ...minimalEnv(), [variable]: value });
     expect(error.variables).toEqual([variable]);
