@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { defineTask, type TaskDefinition } from '../lib/tasks/define-task.js';
+
+/**
+ * An example task type: returns its message, which `GET /tasks/{id}` then shows as the result.
+ *
+ * @example
+ * // POST /tasks  { "type": "echo", "payload": { "message": "hello" } }
+ */
+export const echoTask = defineTask({
+  type: 'echo',
+  schema: z.object({ message: z.string().max(10_000) }),
+  retry: { maxAttempts: 3 },
+  timeoutMs: 5_000,
+  handler: async ({ message }, { logger }) => {
+    logger.info('echo', { length: message.length });
+    return { message };
+  },
+});
+
+/**
+ * The task types this deployment runs. The built-in `http` type is added by the runtime.
+ *
+ * Add your own here: declare each with `defineTask` (in this file or next to it in `functions/`) and list it
+ * below. Every function gets the same list, so the enqueuers validate exactly what the consumer can run.
+ */
+export const tasks: TaskDefinition[] = [echoTask];

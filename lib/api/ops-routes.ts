@@ -1,0 +1,41 @@
+import { Hono } from 'hono';
+import type { ApiEnv, ApiRuntime } from './api-runtime.js';
+
+/**
+ * `GET /health` and `GET /queues`. Both always answer with both backends, each marked up or down:
+ * 200 while at least one of them answers, else 503. One side being down is a fact to report, not a 500.
+ */
+export function opsRoutes(runtime: ApiRuntime): Hono<ApiEnv> {
+  const retryAfter = {
+    'Retry-After': String(Math.max(1, Math.ceil(runtime.config.breaker.cooldownMs / 1000))),
+  };
+  return new Hono<ApiEnv>()
+    .get('/health', async (c) => {
+      const health = await runtime.health();
+      for (const [backend, probe] of Object.entries(health)) {
+        if (!probe.ok) c.var.logger.warn('health probe failed', { backend, error: probe.error });
+      }
+      const body = {
+        redis: { ok: health.redis.ok, latencyMs: health.redis.latencyMs, breaker: health.redis.breaker },
+        sqs: { ok: health.sqs.ok, latencyMs: health.sqs.latencyMs },
+      };
+      const up = body.redis.ok || body.sqs.ok;
+      return up ? c.json(body, 200) : c.json(body, 503, retryAfter);
+    })
+    .get('/queues', async (c) => {
+      const [redis, sqs] = await Promise.allSettled([runtime.redisDepths(), runtime.sqs.depths()]);
+      for (const [backend, read] of [['redis', redis] as const, ['sqs', sqs] as const]) {
+        if (read.status === 'rejected') {
+          c.var.logger.warn('queue depths unavailable', { backend, error: read.reason });
+        }
+      }
+      const body = {
+        // Per state: depth and age of the oldest entry (ms).
+        redis: redis.status === 'fulfilled' ? { available: true, ...redis.value } : { available: false },
+        // SQS's API gives approximate counts only; the age of the oldest message is a CloudWatch metric.
+        sqs: sqs.status === 'fulfilled' ? { available: true, ...sqs.value } : { available: false },
+      };
+      const up = body.redis.available || body.sqs.available;
+      return up ? c.json(body, 200) : c.json(body, 503, retryAfter);
+    });
+}
