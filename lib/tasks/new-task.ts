@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { JsonPayloadSchema } from './json-payload.js';
 import { IdempotencyKeySchema, MAX_PRIORITY, TaskIdSchema, TaskTypeSchema } from './task-envelope.js';
 
 const MAX_DELAY_SECONDS = 365 * 86_400;
@@ -10,7 +11,7 @@ const MAX_DELAY_SECONDS = 365 * 86_400;
 export const NewTaskSchema = z
   .object({
     type: TaskTypeSchema,
-    payload: z.json().default(null),
+    payload: JsonPayloadSchema.default(null),
     id: TaskIdSchema.optional(),
     idempotencyKey: IdempotencyKeySchema.optional(),
     delaySeconds: z.number().int().min(0).max(MAX_DELAY_SECONDS).optional(),

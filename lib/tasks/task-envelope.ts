@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { JsonPayloadSchema } from './json-payload.js';
 
 /** The two places a task can be stored. */
 export const Backends = { redis: 'redis', sqs: 'sqs' } as const;
@@ -40,7 +41,7 @@ export const TaskEnvelopeSchema = z
   .object({
     id: TaskIdSchema,
     type: TaskTypeSchema,
-    payload: z.json(),
+    payload: JsonPayloadSchema,
     idempotencyKey: IdempotencyKeySchema.optional(),
     priority: z.number().int().min(0).max(MAX_PRIORITY),
     runAt: z.number().int().nonnegative(),

@@ -29,39 +29,37 @@ const record = (body: string, n: number) =>
     'arn:aws:sqs:us-east-1:000000000000:tasks',
   );
 
+/** For each envelope field, values no valid envelope has. */
+const invalidFields: Record<string, unknown[]> = {
+  id: [null, -1, '', '../../etc/passwd', '{tandem:other}:ready'],
+  type: [null, -1, '', '../x'],
+  priority: [null, -1, 256, 'high'],
+  runAt: [null, -1, 1e308, '2024-13-45T99:00:00Z'],
+  attempt: [null, -1, 'one'],
+  maxAttempts: [null, 0, 101],
+  timeoutMs: [null, 0, 1e12],
+  enqueuedVia: [null, 'carrier-pigeon'],
+};
+
 /** Bodies that are not valid task envelopes: garbage, wrong types, hostile keys, bad dates and sizes. */
 const badBody = fc.oneof(
   fc.string({ maxLength: 300 }),
   fc.string({ unit: 'binary', maxLength: 200 }),
   fc.json({ maxDepth: 4 }),
   fc
-    .record({
-      field: fc.constantFrom(
-        'id',
-        'type',
-        'priority',
-        'runAt',
-        'attempt',
-        'maxAttempts',
-        'timeoutMs',
-        'enqueuedVia',
-      ),
-      value: fc.oneof(
-        fc.constant(null),
-        fc.constant(-1),
-        fc.constant(1e308),
-        fc.constant('2024-13-45T99:00:00Z'),
-        fc.string({ maxLength: 20 }),
-        fc.constant('../../etc/passwd'),
-        fc.constant('{tandem:other}:ready'),
-      ),
-    })
+    .constantFrom(...Object.entries(invalidFields))
+    .chain(([field, values]) => fc.constantFrom(...values).map((value) => ({ field, value })))
     .map(({ field, value }) => JSON.stringify({ ...makeEnvelope(), [field]: value })),
   fc.constantFrom(
     '{"__proto__":{"polluted":true}}',
     `{"constructor":{"prototype":{"polluted":true}},"id":"x"}`,
     JSON.stringify({ ...makeEnvelope(), extra: 'field' }),
     '['.repeat(5000) + ']'.repeat(5000),
+    // A valid envelope whose payload nests far deeper than anything recursive can walk.
+    JSON.stringify(makeEnvelope()).replace(
+      '"payload":{"n":1}',
+      `"payload":${'['.repeat(10_000)}${']'.repeat(10_000)}`,
+    ),
   ),
 );
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { JsonPayloadSchema } from '../json-payload.js';
 
 export const HttpMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export type HttpMethod = (typeof HttpMethods)[number];
@@ -59,7 +60,7 @@ export const HttpTaskPayloadSchema = z
     url: z.url({ protocol: /^https?$/, error: 'an http or https URL' }).max(2048),
     method: z.enum(HttpMethods).default('POST'),
     headers: HeadersSchema.optional(),
-    body: z.json().optional(),
+    body: JsonPayloadSchema.optional(),
   })
   .strict()
   .refine((payload) => payload.method !== 'GET' || payload.body === undefined, {
