@@ -26,6 +26,8 @@ export interface ReconcileOptions {
   maxJournalEntries?: number;
   maxReaped?: number;
   maxPromoted?: number;
+  /** A ready task older than this wakes a consumer even while the slot looks held (default 30 s). */
+  staleReadyMs?: number;
 }
 
 export interface ReconcileReport {
@@ -91,16 +93,19 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRep
         const reaped = await redis.reapExpired(options.maxReaped ?? 1000);
         report.reaped = { requeued: reaped.requeued.length, dead: reaped.dead.length };
       });
+      let slotFreed = false;
       await step('promote', async () => {
         const promoted = await redis.promoteDue(options.maxPromoted ?? 10_000);
         report.promoted = promoted.promoted;
-        if (promoted.wakeConsumer) {
-          await options.wakeConsumer();
-          report.woke = true;
-        }
+        slotFreed = promoted.wakeConsumer;
       });
       await step('redis depths', async () => {
         report.redisDepths = await redis.depths();
+      });
+      await step('wake', async () => {
+        if (!shouldWake(report, slotFreed, options.staleReadyMs ?? 30_000)) return;
+        await options.wakeConsumer();
+        report.woke = true;
       });
     } finally {
       await step('unlock', () => redis.releaseLock(LOCK, token));
@@ -115,6 +120,18 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRep
   publish(metrics, report);
   logger.info('reconcile finished', { ...report });
   return report;
+}
+
+/**
+ * Wake a consumer when work waits and nobody holds the slot, and also when the slot is held but looks dead:
+ * a reaped lease means its consumer stopped (crashed, frozen, out of time) while its slot outlives it, and a
+ * ready task older than `staleReadyMs` means nobody is draining (e.g. a wake-up reserved by an enqueue whose
+ * reply was lost in a Redis stall). A second consumer next to a live one is harmless: claims are atomic.
+ */
+function shouldWake(report: ReconcileReport, slotFreed: boolean, staleReadyMs: number): boolean {
+  const ready = report.redisDepths?.ready;
+  const stale = ready !== undefined && ready.depth > 0 && ready.oldestAgeMs > staleReadyMs;
+  return slotFreed || report.reaped.requeued > 0 || stale;
 }
 
 async function replayJournal(

@@ -83,7 +83,7 @@ export class RedisTaskQueue implements LeasingTaskQueue {
   constructor({ redis, queueName, ...options }: RedisTaskQueueOptions) {
     this.#transport = redis instanceof Redis ? upstashTransport(redis) : redis;
     this.keys = queueKeys(queueName);
-    this.#options = { wakeHoldMs: 30_000, maxPromotions: 1000, clock: Date.now, ...options };
+    this.#options = { wakeHoldMs: 10_000, maxPromotions: 1000, clock: Date.now, ...options };
   }
 
   async enqueue(tasks: readonly TaskEnvelope[]): Promise<EnqueueResult> {

@@ -1,0 +1,36 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeEnvelope } from '../support/envelopes.js';
+import { startTandemHarness, type TandemHarness } from '../support/tandem-harness.js';
+
+let harness: TandemHarness;
+beforeAll(async () => {
+  harness = await startTandemHarness();
+});
+afterAll(async () => {
+  await harness?.stop();
+});
+
+describe('reconciler wake-ups', () => {
+  it('wakes a consumer for old ready work even when a lost wake-up still holds the slot', async () => {
+    let wakes = 0;
+    const runtime = await harness.runtime({ wakeConsumer: async () => void (wakes += 1) });
+    // An enqueue that reserved the slot ("waking") but whose caller never saw the reply, so nobody was woken.
+    const result = await runtime.redisQueue.enqueue([
+      makeEnvelope({ type: 'http', createdAt: Date.now() - 60_000 }),
+    ]);
+    expect(result.wakeConsumer).toBe(true);
+
+    const report = await runtime.reconcile();
+    expect(report.woke).toBe(true);
+    expect(wakes).toBe(1);
+  });
+
+  it('leaves fresh work to the consumer whose wake-up is on its way', async () => {
+    let wakes = 0;
+    const runtime = await harness.runtime({ wakeConsumer: async () => void (wakes += 1) });
+    await runtime.redisQueue.enqueue([makeEnvelope({ type: 'http' })]);
+    const report = await runtime.reconcile();
+    expect(report.woke).toBe(false);
+    expect(wakes).toBe(0);
+  });
+});
