@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Redis as UpstashRedis } from '@upstash/redis';
 import { Redis as IORedis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { QueueLogicError } from '../../lib/queue/errors.js';
@@ -392,5 +393,35 @@ describe('round trips over REST (counted at the bridge)', () => {
     );
     expect(acks.every((ack) => ack.state === 'succeeded')).toBe(true);
     expect(stack.bridge.stats.requests).toBe(1);
+  });
+});
+
+describe('scripts missing from Redis (restart, flush)', () => {
+  it('are sent again, also by a client that auto-pipelines (it words NOSCRIPT differently)', async () => {
+    const control = new IORedis(stack.server.url);
+    try {
+      for (const enableAutoPipelining of [false, true]) {
+        await control.script('FLUSH');
+        const pipelining = new RedisTaskQueue({
+          redis: new UpstashRedis({
+            url: stack.bridge.url,
+            token: stack.bridge.token,
+            retry: { retries: 0 },
+            enableAutoPipelining,
+            automaticDeserialization: false,
+          }),
+          queueName: `flush-${randomBytes(4).toString('hex')}`,
+          idempotencyTtlMs: 60_000,
+          resultTtlMs: 60_000,
+        });
+        const task = makeAnyEnvelope();
+        expect((await pipelining.enqueue([task])).outcomes[0]).toMatchObject({
+          id: task.id,
+          duplicate: false,
+        });
+      }
+    } finally {
+      control.disconnect();
+    }
   });
 });

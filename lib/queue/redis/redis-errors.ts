@@ -36,7 +36,8 @@ export function classifyRedisFailure(error: unknown, operation: string, isRedisR
 }
 
 export function isNoScriptError(error: unknown): boolean {
-  return error instanceof UpstashError && error.message.startsWith('NOSCRIPT');
+  // A pipelined client words it "Command failed: NOSCRIPT …"; a plain one starts with it.
+  return error instanceof UpstashError && /\bNOSCRIPT\b/.test(error.message);
 }
 
 function firstLine(message: string): string {

@@ -1,0 +1,166 @@
+/**
+ * `npm run bench` (full) or `npm run bench -- --quick` (CI size): every section in one process tree, a
+ * table on stdout, everything measured in bench/results.json. A missed goal is reported; a crash fails.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { startRedisServer } from '../test/support/redis-server.js';
+import { measureBullmq } from './bullmq.js';
+import { measureColdStart } from './cold-start.js';
+import { measureEnqueueOverhead } from './enqueue-overhead.js';
+import { measureFailover } from './failover.js';
+import { measureRoundTrips } from './round-trips.js';
+import { benchOptions } from './support/bench-options.js';
+import { startBridgeProcess } from './support/bridge-process.js';
+import { redisAdmin } from './support/flush.js';
+import { atLeast, atMost, type Goal, table } from './support/report.js';
+
+const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url));
+
+function log(message: string): void {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
+function packageVersion(name: string): string {
+  const path = fileURLToPath(new URL(`../node_modules/${name}/package.json`, import.meta.url));
+  return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
+}
+
+function redisServerVersion(): string {
+  const out = execFileSync('redis-server', ['--version'], { encoding: 'utf8' });
+  return /v=([\d.]+)/.exec(out)?.[1] ?? out.trim();
+}
+
+async function main(): Promise<void> {
+  const options = benchOptions(process.argv.slice(2));
+  const started = Date.now();
+  // Other work on the machine shows here: a 1-minute load above the core count means shared CPUs.
+  const loadAtStart = loadavg()[0] ?? 0;
+  log(`${options.quick ? 'quick' : 'full'} run on ${availableParallelism()} cores, node ${process.version}`);
+
+  // Sections 1, 2 and 4 share one redis-server; 3 gets its own (it is stalled on purpose).
+  const redis = await startRedisServer();
+  let roundTrips: Awaited<ReturnType<typeof measureRoundTrips>>;
+  let enqueue: Awaited<ReturnType<typeof measureEnqueueOverhead>>;
+  let bullmq: Awaited<ReturnType<typeof measureBullmq>>;
+  try {
+    const admin = await redisAdmin(redis.url);
+    try {
+      const bridge = await startBridgeProcess(redis.url);
+      try {
+        log('1/5 round trips at the bridge');
+        roundTrips = await measureRoundTrips(bridge, options);
+        log('2/5 enqueue overhead vs a bare SET');
+        enqueue = await measureEnqueueOverhead(bridge, admin, options);
+      } finally {
+        await bridge.close();
+      }
+      log('3/5 Tandem vs BullMQ over TCP');
+      bullmq = await measureBullmq(redis.url, admin, options);
+    } finally {
+      await admin.close();
+    }
+  } finally {
+    await redis.stop();
+  }
+  log('4/5 failover (Redis stalled with SIGSTOP)');
+  const failover = await measureFailover(options);
+  log('5/5 cold start');
+  const coldStart = await measureColdStart(options);
+
+  const goals: Goal[] = [
+    atMost('roundTrips.enqueue', roundTrips.enqueue, 1),
+    atMost('roundTrips.enqueueBatch100', roundTrips.enqueueBatch100, 1),
+    atMost('roundTrips.drainPerTask', roundTrips.drainPerTask, 0.2),
+    atLeast('enqueue.ratio', enqueue.ratio, 0.8),
+    atMost('failover.firstMs', failover.firstMs, 250),
+    atMost('failover.p99Ms', failover.p99Ms, 250),
+    atMost('failover.recoveryMs', failover.recoveryMs, 5000),
+    atLeast('bullmq.enqueueRatio.batch', bullmq.enqueueRatio.batch, 1),
+    atLeast('bullmq.enqueueRatio.single', bullmq.enqueueRatio.single, 1),
+    atLeast('bullmq.processRatio', bullmq.processRatio, 1),
+  ];
+  const bundles = Object.fromEntries(Object.entries(coldStart.functions));
+  const results = {
+    meta: {
+      date: new Date().toISOString(),
+      mode: options.quick ? 'quick' : 'full',
+      durationSeconds: Math.round((Date.now() - started) / 1000),
+      nproc: availableParallelism(),
+      cpu: cpus()[0]?.model ?? 'unknown',
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      loadAverage1m: {
+        start: Math.round(loadAtStart * 100) / 100,
+        end: Math.round((loadavg()[0] ?? 0) * 100) / 100,
+      },
+      node: process.version,
+      redisServer: redisServerVersion(),
+      packages: Object.fromEntries(
+        ['@upstash/redis', 'ioredis', 'bullmq', '@aws-sdk/client-sqs', 'fauxqs', 'esbuild', 'zod'].map(
+          (name) => [name, packageVersion(name)],
+        ),
+      ),
+      options,
+    },
+    roundTrips,
+    enqueue,
+    failover,
+    bullmq,
+    bundles,
+    bundleBaseline: coldStart.baseline,
+    coldStart: { runs: coldStart.runs, build: coldStart.build, components: coldStart.components },
+    goals,
+  };
+  writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+
+  const goalRows = goals.map((goal) => [goal.metric, goal.value, goal.goal, goal.met ? 'met' : 'MISSED']);
+  const bundleRows = [
+    ['baseline (client-sqs only)', coldStart.baseline.bytes, coldStart.baseline.initMs, 1],
+    ...Object.entries(bundles).map(([name, bundle]) => [name, bundle.bytes, bundle.initMs, bundle.initRatio]),
+    ...Object.entries(coldStart.components).map(([name, bundle]) => [
+      `(component) ${name}`,
+      bundle.bytes,
+      bundle.initMs,
+      bundle.initRatio,
+    ]),
+  ];
+  const detailRows = [
+    [
+      'enqueue: tandem ops/s (p50 / p99 ms)',
+      `${enqueue.tandem.opsPerSec} (${enqueue.tandem.p50Ms} / ${enqueue.tandem.p99Ms})`,
+    ],
+    [
+      'enqueue: bare SET ops/s (p50 / p99 ms)',
+      `${enqueue.baseline.opsPerSec} (${enqueue.baseline.p50Ms} / ${enqueue.baseline.p99Ms})`,
+    ],
+    ['enqueue: ratio vs SET with auto-pipelining (client default)', enqueue.ratioVsDefaultClient],
+    ['enqueue: ratio, both auto-pipelined', enqueue.ratioBothPipelined],
+    ['failover: p50 ms during outage', failover.p50Ms],
+    ...Object.entries(bullmq.variants).map(([name, rate]) => [
+      `bullmq section: ${name} tasks/s`,
+      rate.tasksPerSec,
+    ]),
+  ];
+  process.stdout.write(
+    `\nTandem benchmarks (${results.meta.mode}, ${results.meta.nproc} cores, node ${process.version}, ` +
+      `${results.meta.durationSeconds} s, load ${results.meta.loadAverage1m.start} → ${results.meta.loadAverage1m.end})\n\n${table(['metric', 'value', 'goal', 'status'], goalRows)}\n\n` +
+      `${table(['details', 'value'], detailRows)}\n\n` +
+      `${table(['bundle', 'bytes', 'initMs', 'initRatio'], bundleRows)}\n\nwrote bench/results.json\n`,
+  );
+}
+
+// Ctrl-C or a CI timeout: exit through process.exit so the redis-server exit hooks still run.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+
+main().then(
+  // Clients that keep sockets or timers alive must not turn a finished run into a hung CI job.
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(
+      `[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);
