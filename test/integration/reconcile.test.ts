@@ -13,7 +13,11 @@ afterAll(async () => {
 describe('reconciler wake-ups', () => {
   it('wakes a consumer for old ready work even when a lost wake-up still holds the slot', async () => {
     let wakes = 0;
-    const runtime = await harness.runtime({ wakeConsumer: async () => void (wakes += 1) });
+    const runtime = await harness.runtime({
+      wakeConsumer: async () => {
+        wakes += 1;
+      },
+    });
     // An enqueue that reserved the slot ("waking") but whose caller never saw the reply, so nobody was woken.
     const result = await runtime.redisQueue.enqueue([
       makeEnvelope({ type: 'http', createdAt: Date.now() - 60_000 }),
@@ -27,7 +31,11 @@ describe('reconciler wake-ups', () => {
 
   it('leaves fresh work to the consumer whose wake-up is on its way', async () => {
     let wakes = 0;
-    const runtime = await harness.runtime({ wakeConsumer: async () => void (wakes += 1) });
+    const runtime = await harness.runtime({
+      wakeConsumer: async () => {
+        wakes += 1;
+      },
+    });
     await runtime.redisQueue.enqueue([makeEnvelope({ type: 'http' })]);
     const report = await runtime.reconcile();
     expect(report.woke).toBe(false);
