@@ -20,6 +20,18 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        // Fault injection: real Redis processes killed, paused and filled up, a TCP proxy that stalls and
+        // resets, SQS restarted, and the ledger. Files run one at a time (their deadlines are 150 ms; a CPU
+        // shared with another suite would blur them); outages take real seconds, hence the timeouts.
+        test: {
+          name: 'faults',
+          include: ['test/faults/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+        },
+      },
     ],
     typecheck: { enabled: false },
   },
