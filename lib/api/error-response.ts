@@ -6,7 +6,15 @@ import { ApiError, type ApiErrorCode, ApiErrorCodes } from './errors.js';
 
 /** The one shape of every error the API sends. */
 export interface ErrorBody {
-  error: { code: ApiErrorCode; message: string; issues?: readonly unknown[] };
+  error: {
+    code: ApiErrorCode;
+    message: string;
+    issues?: readonly unknown[];
+    /** On 503 from enqueue: the ids of the tasks not acknowledged, to retry with. */
+    ids?: readonly string[];
+    /** On 503 from enqueue: a backend timed out and may still store (and run) the task. */
+    maybeStored?: boolean;
+  };
 }
 
 export interface ErrorResponse {
@@ -28,7 +36,7 @@ export interface ErrorResponseOptions {
  * payload fragments) stays in the logs.
  *
  * @example
- * toErrorResponse(new EnqueueUnavailableError(1), { retryAfterSeconds: 2 });
+ * toErrorResponse(new EnqueueUnavailableError(1, [id], false), { retryAfterSeconds: 2 });
  * // { status: 503, headers: { 'Retry-After': '1' }, body: { error: { code: 'unavailable', … } }, … }
  */
 export function toErrorResponse(error: unknown, options: ErrorResponseOptions): ErrorResponse {
@@ -39,13 +47,15 @@ export function toErrorResponse(error: unknown, options: ErrorResponseOptions): 
     return respond(422, ApiErrorCodes.invalidTask, error.message, 'none', {}, error.issues);
   }
   if (error instanceof EnqueueUnavailableError) {
-    return respond(
+    const response = respond(
       503,
       ApiErrorCodes.unavailable,
       error.message,
       'warn',
       retryAfter(error.retryAfterSeconds),
     );
+    Object.assign(response.body.error, { ids: error.ids, maybeStored: error.maybeStored });
+    return response;
   }
   if (error instanceof QueueUnavailableError) {
     const message = `${error.backend} cannot answer right now; try again later`;

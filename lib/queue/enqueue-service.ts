@@ -39,7 +39,7 @@ export class EnqueueService {
     return receipt as EnqueueReceipt;
   }
 
-  /** @throws EnqueueUnavailableError (nothing stored) */
+  /** @throws EnqueueUnavailableError (no receipt for any task of the batch) */
   async enqueueBatch(inputs: readonly unknown[], traceId?: string): Promise<BatchItemResult[]> {
     if (inputs.length > MAX_BATCH_SIZE) {
       throw new TaskValidationError(`a batch holds at most ${MAX_BATCH_SIZE} tasks`, [

@@ -30,13 +30,24 @@ export class QueueLogicError extends QueueError {
   override readonly name = 'QueueLogicError';
 }
 
-/** Neither backend accepted the tasks in time: nothing was acknowledged. Maps to HTTP 503. */
+/**
+ * Neither backend acknowledged the tasks in time: the caller holds no receipt (HTTP 503). When a backend
+ * timed out, it may still apply the write after the deadline (`maybeStored`), so the task may yet run:
+ * retrying with the same `ids` is safe, since enqueue deduplicates by id.
+ */
 export class EnqueueUnavailableError extends Error {
   override readonly name = 'EnqueueUnavailableError';
   constructor(
     readonly retryAfterSeconds: number,
+    readonly ids: readonly string[],
+    readonly maybeStored: boolean,
     options?: ErrorOptions,
   ) {
-    super('no queue accepted the task in time; nothing was stored', options);
+    super(
+      maybeStored
+        ? 'no queue acknowledged the task in time; it may still have been stored: retry with the same id'
+        : 'no queue accepted the task; nothing was stored',
+      options,
+    );
   }
 }

@@ -172,6 +172,8 @@ export function createRuntime(options: RuntimeOptions) {
         wakeConsumer,
         logger,
         metrics,
+        // Sized to the schedule: a pass that loses Redis before unlocking blocks the next ones only this long.
+        lockTtlMs: Math.min(55_000, Math.max(1_000, config.local.reconcileEveryMs)),
       }),
 
     /** `GET /tasks/{id}`: null when unknown; throws QueueUnavailableError when Redis cannot answer. */

@@ -360,11 +360,10 @@ describe('enqueue when something else answers in place of the bridge', () => {
     }
   });
 
-  // HOLE (see docs/reliability.md): the Upstash client folds the HTTP status into the error text, and a 5xx
-  // whose JSON error starts with "ERR" is then read as a Redis logic error ("your command was wrong"): no
-  // failover, the caller gets neither a receipt nor EnqueueUnavailableError (the API answers 500). DESIGN.md
-  // says every HTTP 5xx is a transport failure. Remove `.fails` once toQueueError looks at the status.
-  it.fails('a 5xx whose body reads like a Redis error ("ERR …") still fails over', async () => {
+  // Found by this suite: the Upstash client folds the HTTP status into the error text, so a 5xx whose JSON
+  // error starts with "ERR" used to read as a Redis logic error (no failover, HTTP 500). Only replies that
+  // prove our own command wrong are logic errors now (lib/queue/redis/redis-errors.ts).
+  it('a 5xx whose body reads like a Redis error ("ERR …") still fails over', async () => {
     const impostor = await startImpostor([
       { name: '503 ERR', status: 503, type: 'application/json', body: '{"error":"ERR service unavailable"}' },
     ]);
@@ -433,12 +432,10 @@ describe('enqueue and consume when SQS goes away', () => {
     for (const record of again) await runtime.sqs.tasks.deleteMessage(record.receiptHandle);
   });
 
-  // HOLE (see docs/reliability.md): a Redis call that timed out may still be executed by Redis afterwards
-  // ("maybe stored"). When SQS refuses too, the caller is told EnqueueUnavailableError — "nothing was
-  // stored" — and yet the task is in Redis and runs once Redis wakes up. A caller that retries with a new id
-  // (and no idempotency key) gets the work done twice. Remove `.fails` once a refusal after a Redis timeout
-  // is reported as "maybe stored" with the task id (or the stored copy is withdrawn).
-  it.fails('Redis stalled and SQS stopped: a refused enqueue never runs', async () => {
+  // Found by this suite: a Redis call that timed out may still be executed by Redis afterwards. When SQS
+  // refuses too, the caller used to be told "nothing was stored" while the task ran once Redis woke up. The
+  // refusal now says `maybeStored` and carries the id, so a retry with that id is deduplicated.
+  it('Redis stalled and SQS stopped: a refusal that may have stored the task says so, and no other runs', async () => {
     const run = await underFault('redis paused and sqs stopped', async () => {
       world.harness.stack.server.pause();
       await world.harness.sqs.pause();

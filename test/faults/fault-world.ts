@@ -189,6 +189,8 @@ export async function withControl<T>(control: IORedis, work: (redis: IORedis) =>
 export interface Attempt {
   id: string;
   outcome: 'receipt' | 'unavailable' | 'error';
+  /** On 'unavailable': a backend timed out and may still store the task (the caller was told so). */
+  maybeStored?: boolean;
   via?: 'redis' | 'sqs';
   duplicate?: boolean;
   ms: number;
@@ -225,6 +227,7 @@ export async function enqueueMany(
         attempts.push({
           id,
           outcome: error instanceof EnqueueUnavailableError ? 'unavailable' : 'error',
+          ...(error instanceof EnqueueUnavailableError && { maybeStored: error.maybeStored }),
           ms: performance.now() - started,
           error,
         });
@@ -303,8 +306,10 @@ export interface Verdict {
   lost: string[];
   /** Acknowledged and ran more than once. */
   duplicated: string[];
-  /** Refused (EnqueueUnavailableError) and yet ran. */
+  /** Refused with "nothing was stored" (EnqueueUnavailableError, maybeStored false) and yet ran. */
   phantom: string[];
+  /** Refused with "maybe stored" and ran: allowed, the caller was told it might (and given the id). */
+  maybeRan: string[];
   /** Any other error: a bug. */
   errors: unknown[];
   slowestMs: number;
@@ -320,7 +325,14 @@ export function verdict(attempts: readonly Attempt[], runs: RunLog): Verdict {
     lost: receipts.filter((attempt) => runs.count(attempt.id) === 0).map((attempt) => attempt.id),
     duplicated: receipts.filter((attempt) => runs.count(attempt.id) > 1).map((attempt) => attempt.id),
     phantom: attempts
-      .filter((attempt) => attempt.outcome === 'unavailable' && runs.count(attempt.id) > 0)
+      .filter(
+        (attempt) => attempt.outcome === 'unavailable' && !attempt.maybeStored && runs.count(attempt.id) > 0,
+      )
+      .map((attempt) => attempt.id),
+    maybeRan: attempts
+      .filter(
+        (attempt) => attempt.outcome === 'unavailable' && attempt.maybeStored && runs.count(attempt.id) > 0,
+      )
       .map((attempt) => attempt.id),
     errors: attempts.filter((attempt) => attempt.outcome === 'error').map((attempt) => attempt.error),
     slowestMs: Math.max(0, ...attempts.map((attempt) => attempt.ms)),

@@ -260,7 +260,11 @@ describe('ledger', () => {
   );
 });
 
-/** One `POST /tasks`, and what the caller was told: 202 acknowledged, 503 refused, anything else unknown. */
+/**
+ * One `POST /tasks`, and what the caller was told: 202 acknowledged; 503 refused, unless it says
+ * `maybeStored` (a backend timed out and may still apply the write: indeterminate, as a Jepsen timeout);
+ * anything else unknown.
+ */
 async function enqueue(ledgerId: string): Promise<Attempt> {
   try {
     const response = await fetch(`${stack.url}/tasks`, {
@@ -272,11 +276,15 @@ async function enqueue(ledgerId: string): Promise<Attempt> {
       }),
       signal: AbortSignal.timeout(10_000),
     });
-    const body = (await response.json().catch(() => ({}))) as { via?: 'redis' | 'sqs' };
+    const body = (await response.json().catch(() => ({}))) as {
+      via?: 'redis' | 'sqs';
+      error?: { maybeStored?: boolean };
+    };
     if (response.status === 202) {
       return { told: 'acknowledged', status: 202, ...(body.via !== undefined && { via: body.via }) };
     }
-    return { told: response.status === 503 ? 'refused' : 'unknown', status: response.status };
+    const refused = response.status === 503 && body.error?.maybeStored === false;
+    return { told: refused ? 'refused' : 'unknown', status: response.status };
   } catch {
     return { told: 'unknown' };
   }

@@ -29,13 +29,14 @@ describe('reconciler wake-ups', () => {
     expect(wakes).toBe(1);
   });
 
-  it('leaves fresh work to the consumer whose wake-up is on its way', async () => {
+  it('leaves fresh work to the consumer that holds the slot', async () => {
     let wakes = 0;
     const runtime = await harness.runtime({
       wakeConsumer: async () => {
         wakes += 1;
       },
     });
+    await runtime.redisQueue.claim({ max: 0, leaseMs: 1_000, consumerId: 'draining', slotTtlMs: 60_000 });
     await runtime.redisQueue.enqueue([makeEnvelope({ type: 'http' })]);
     const report = await runtime.reconcile();
     expect(report.woke).toBe(false);

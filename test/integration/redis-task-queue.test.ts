@@ -336,12 +336,16 @@ describe.each(transports)('RedisTaskQueue over %s', (_transport, makeTransport) 
   });
 
   describe('reconciler support', () => {
-    it('promotes due tasks and wakes one consumer when work waits and none is live', async () => {
+    it('promotes due tasks and asks for a wake-up when work waits and no consumer holds the slot', async () => {
       const later = makeEnvelope({ runAt: clock.now + 1_000 });
       await queue.enqueue([later]);
       expect(await queue.promoteDue(100)).toEqual({ promoted: 0, ready: 0, wakeConsumer: false });
       clock.now += 1_000;
       expect(await queue.promoteDue(100)).toEqual({ promoted: 1, ready: 1, wakeConsumer: true });
+      // A bare reservation may belong to a wake-up nobody sent: the next pass asks again.
+      expect(await queue.promoteDue(100)).toEqual({ promoted: 0, ready: 1, wakeConsumer: true });
+      // A consumer that holds the slot is draining: no second one.
+      await queue.claim({ max: 0, leaseMs: 1_000, consumerId: 'live-consumer', slotTtlMs: 60_000 });
       expect(await queue.promoteDue(100)).toEqual({ promoted: 0, ready: 1, wakeConsumer: false });
       expect(await queue.status(later.id)).toMatchObject({ state: 'queued' });
     });

@@ -1,5 +1,5 @@
 import type { Backend, TaskEnvelope } from '../../tasks/task-envelope.js';
-import { EnqueueUnavailableError, QueueUnavailableError } from '../errors.js';
+import { EnqueueUnavailableError, QueueTimeoutError, QueueUnavailableError } from '../errors.js';
 import type { EnqueueOutcome, TaskSink } from '../task-queue.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import { guardedRedisCall } from './guarded-call.js';
@@ -69,9 +69,15 @@ export class FailoverProducer {
       return { receipts: withVia(result.outcomes, fallback.backend), wakeConsumer: false };
     } catch (fallbackError) {
       this.#options.onEvent?.({ kind: 'unavailable', reason: describe(fallbackError), tasks: tasks.length });
-      throw new EnqueueUnavailableError(this.#options.retryAfterSeconds ?? 1, {
-        cause: new AggregateError([primaryError, fallbackError], 'redis and sqs both failed'),
-      });
+      // A timed-out request may still be applied after its deadline; a refused or skipped one never is.
+      const maybeStored =
+        primaryError instanceof QueueTimeoutError || fallbackError instanceof QueueTimeoutError;
+      throw new EnqueueUnavailableError(
+        this.#options.retryAfterSeconds ?? 1,
+        tasks.map((task) => task.id),
+        maybeStored,
+        { cause: new AggregateError([primaryError, fallbackError], 'redis and sqs both failed') },
+      );
     }
   }
 }

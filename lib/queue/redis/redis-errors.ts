@@ -3,14 +3,16 @@ import { QueueError, QueueLogicError, QueueTimeoutError, QueueUnavailableError }
 
 const { UpstashError, UpstashJSONParseError } = errors;
 
-// Upstash answers rate and quota limits with ERR replies; they are outages for us, not bugs.
-const RATE_LIMITED = /limit exceeded|too many requests|max (daily )?requests/i;
-
 /**
- * Sorts what the Upstash client threw into the port's errors. Only a reply that proves our command was
- * wrong (ERR …, WRONGTYPE …) is a logic error; everything else — network, abort, 5xx, garbage, OOM, rate
- * limits, unknown — is a transport failure, so the task fails over to SQS rather than being refused.
+ * Replies that prove our own command or script wrong: the only errors that must not fail over, since SQS
+ * would store the same mistake. Anything else — network, abort, 5xx (the Upstash client folds the status
+ * into the text, so a proxy's "503 ERR service unavailable" reads like a Redis reply), OOM, READONLY,
+ * rate limits, unknown — is a transport failure, and the task goes to SQS instead of being refused.
  */
+const OUR_MISTAKE =
+  /^(WRONGTYPE|ERR (user_script|Error running script|Lua redis|wrong number of arguments|unknown command|syntax error|value is not))/;
+
+/** Sorts what the Upstash client threw into the port's errors (see {@link OUR_MISTAKE}). */
 export function toQueueError(error: unknown, operation: string): QueueError {
   if (error instanceof UpstashJSONParseError) {
     return new QueueUnavailableError(`redis ${operation}: unreadable reply`, 'redis', { cause: error });
@@ -29,8 +31,7 @@ export function classifyRedisFailure(error: unknown, operation: string, isRedisR
   if (name === 'TimeoutError' || name === 'AbortError') {
     return new QueueTimeoutError(`redis ${operation} timed out`, 'redis', { cause: error });
   }
-  // OOM, READONLY, LOADING, BUSY, MASTERDOWN… have prefixes of their own, so they land on the transport side.
-  const logic = isRedisReply && /^(ERR|WRONGTYPE)\b/.test(message) && !RATE_LIMITED.test(message);
+  const logic = isRedisReply && OUR_MISTAKE.test(message);
   const Kind = logic ? QueueLogicError : QueueUnavailableError;
   return new Kind(`redis ${operation}: ${firstLine(message)}`, 'redis', { cause: error });
 }

@@ -123,10 +123,10 @@ describe('createApiApp', () => {
     const { post } = setup({
       enqueue: {
         enqueue: async () => {
-          throw new EnqueueUnavailableError(1);
+          throw new EnqueueUnavailableError(1, ['t-1'], true);
         },
         enqueueBatch: async () => {
-          throw new EnqueueUnavailableError(1);
+          throw new EnqueueUnavailableError(1, ['t-1'], true);
         },
       },
     });

@@ -37,11 +37,11 @@ describe('toErrorResponse', () => {
   });
 
   it('maps "nothing accepted the task" to 503 with the producer\'s Retry-After', () => {
-    const response = toErrorResponse(new EnqueueUnavailableError(3), options);
+    const response = toErrorResponse(new EnqueueUnavailableError(3, ['t-1'], true), options);
     expect(response).toMatchObject({
       status: 503,
       headers: { 'Retry-After': '3' },
-      body: { error: { code: 'unavailable' } },
+      body: { error: { code: 'unavailable', ids: ['t-1'], maybeStored: true } },
       severity: 'warn',
     });
   });

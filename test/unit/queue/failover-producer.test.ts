@@ -104,7 +104,7 @@ describe('FailoverProducer', () => {
     fallback.behaviour = throws(sqsDown());
     const error = await producer.enqueue([makeEnvelope()]).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(EnqueueUnavailableError);
-    expect((error as EnqueueUnavailableError).retryAfterSeconds).toBe(7);
+    expect(error).toMatchObject({ retryAfterSeconds: 7, maybeStored: false });
     expect(primary.stored).toHaveLength(0);
     expect(fallback.stored).toHaveLength(0);
     expect(events.map((event) => event.kind)).toEqual(['failover', 'unavailable']);
@@ -138,7 +138,11 @@ describe('FailoverProducer', () => {
     const { primary, fallback, producer } = setup();
     primary.behaviour = throws(redisDown());
     fallback.behaviour = hangs();
-    await expect(producer.enqueue([makeEnvelope()])).rejects.toBeInstanceOf(EnqueueUnavailableError);
+    const task = makeEnvelope();
+    const error = await producer.enqueue([task]).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(EnqueueUnavailableError);
+    // The request that timed out may land later: the caller is told so, with the id to retry with.
+    expect(error).toMatchObject({ ids: [task.id], maybeStored: true });
   });
 
   it('stops calling the primary once the breaker opens, and probes it once after the cooldown', async () => {

@@ -2,8 +2,9 @@ import { defineScript } from '../redis-script.js';
 import { LUA_SHARED } from './shared.js';
 
 /**
- * The reconciler's pass over the backlog: promotes due tasks, and reserves the consumer slot when work is
- * ready and no consumer holds it, so exactly one caller wakes a consumer.
+ * The reconciler's pass over the backlog: promotes due tasks, and asks for a wake-up when work is ready and
+ * no consumer holds the slot. A slot that is only reserved ('waking') counts as free here: the enqueuer that
+ * reserved it may never have heard the reply (a Redis stall), so nobody may be on the way.
  *
  * KEYS[1] ready   KEYS[2] delayed   KEYS[3] consumer slot
  * ARGV[1] task key prefix   ARGV[2] now (ms)   ARGV[3] max promotions   ARGV[4] how long a wake-up holds the slot (ms)
@@ -17,7 +18,11 @@ export const promoteDueScript = defineScript(
 local promoted = promoteDue(KEYS[2], KEYS[1], ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]))
 local ready = redis.call('ZCARD', KEYS[1])
 local wake = 0
-if ready > 0 and redis.call('SET', KEYS[3], 'waking', 'PX', tonumber(ARGV[4]), 'NX') then wake = 1 end
+local holder = redis.call('GET', KEYS[3])
+if ready > 0 and (not holder or holder == 'waking') then
+  redis.call('SET', KEYS[3], 'waking', 'PX', tonumber(ARGV[4]))
+  wake = 1
+end
 return { promoted, ready, wake }
 `,
 );
