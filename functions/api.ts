@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { handle, type LambdaEvent } from 'hono/aws-lambda';
 import { createApiApp } from '../lib/api/index.js';
-import type { Runtime } from '../lib/runtime/create-runtime.js';
+import type { Runtime } from '../lib/runtime/index.js';
 import { containerRuntime } from './container.js';
 
 /** An API Gateway HTTP API (payload format 2.0) handler. */

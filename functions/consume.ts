@@ -1,9 +1,8 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { type Metrics, MetricUnits } from '../lib/observability/metrics.js';
-import type { DrainSummary } from '../lib/runner/drain-queue.js';
-import type { SqsBatchResult } from '../lib/runner/process-sqs-batch.js';
-import type { Runtime } from '../lib/runtime/create-runtime.js';
-import { WAKE_EVENT } from '../lib/runtime/lambda-waker.js';
+import { type Metrics, MetricUnits } from '../lib/observability/index.js';
+import type { DrainSummary, SqsBatchResult } from '../lib/runner/index.js';
+import type { Runtime } from '../lib/runtime/index.js';
+import { WAKE_EVENT } from '../lib/runtime/index.js';
 import { containerRuntime } from './container.js';
 
 /** What a handler reads from the Lambda context: tests pass `{ getRemainingTimeInMillis: () => 60_000 }`. */

@@ -1,5 +1,5 @@
 import { loadConfig } from '../lib/config/index.js';
-import { createRuntime, type Runtime } from '../lib/runtime/create-runtime.js';
+import { createRuntime, type Runtime } from '../lib/runtime/index.js';
 import { tasks } from './tasks.js';
 
 let runtime: Runtime | undefined;

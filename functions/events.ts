@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { S3EventRecord, SNSEventRecord } from 'aws-lambda';
 import { z } from 'zod';
-import type { Config } from '../lib/config/config-schema.js';
-import { MetricUnits } from '../lib/observability/metrics.js';
-import type { Runtime } from '../lib/runtime/create-runtime.js';
-import { TaskValidationError } from '../lib/tasks/errors.js';
+import type { Config } from '../lib/config/index.js';
+import { MetricUnits } from '../lib/observability/index.js';
+import type { Runtime } from '../lib/runtime/index.js';
+import { TaskValidationError } from '../lib/tasks/index.js';
 import { containerRuntime } from './container.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { ScheduledEvent } from 'aws-lambda';
-import type { ReconcileReport } from '../lib/reconcile/reconcile.js';
-import type { Runtime } from '../lib/runtime/create-runtime.js';
+import type { ReconcileReport } from '../lib/reconcile/index.js';
+import type { Runtime } from '../lib/runtime/index.js';
 import { containerRuntime } from './container.js';
 
 /** Any event (the schedule's, or none for a manual run) → what the pass did. */

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { MetricUnits } from '../lib/observability/metrics.js';
-import type { EnqueueReceipt } from '../lib/queue/failover/failover-producer.js';
-import type { Runtime } from '../lib/runtime/create-runtime.js';
-import { TaskValidationError } from '../lib/tasks/errors.js';
+import { MetricUnits } from '../lib/observability/index.js';
+import type { EnqueueReceipt } from '../lib/queue/index.js';
+import type { Runtime } from '../lib/runtime/index.js';
+import { TaskValidationError } from '../lib/tasks/index.js';
 import { containerRuntime } from './container.js';
 
 /**

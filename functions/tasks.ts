@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineTask, type TaskDefinition } from '../lib/tasks/define-task.js';
+import { defineTask, type TaskDefinition } from '../lib/tasks/index.js';
 
 /**
  * An example task type: returns its message, which `GET /tasks/{id}` then shows as the result.

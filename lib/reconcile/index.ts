@@ -1,0 +1,1 @@
+export { type ReconcileOptions, type ReconcileReport, reconcile } from './reconcile.js';

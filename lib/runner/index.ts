@@ -1,0 +1,3 @@
+export { type DrainOptions, type DrainSummary, drainQueue } from './drain-queue.js';
+export { executeTask, type TaskRun } from './execute-task.js';
+export { processSqsBatch, type SqsBatchResult, type SqsDelivery } from './process-sqs-batch.js';
