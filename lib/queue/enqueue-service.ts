@@ -13,6 +13,8 @@ export interface EnqueueServiceOptions {
   /** Starts a consumer (an async Lambda invoke, or an in-process drain locally). Failures are logged, not thrown. */
   wakeConsumer: () => Promise<void>;
   logger: Logger;
+  /** Told of every stored batch: metrics of tasks enqueued by path and duplicates suppressed. */
+  onStored?: (receipts: readonly EnqueueReceipt[]) => void;
   /** Longest an enqueue waits for the wake-up after its tasks are stored (default 1 s). */
   wakeTimeoutMs?: number;
   clock?: () => number;
@@ -96,6 +98,7 @@ export class EnqueueService {
   async #store(envelopes: TaskEnvelope[]): Promise<EnqueueReceipt[]> {
     if (envelopes.length === 0) return [];
     const { receipts, wakeConsumer } = await this.#options.producer.enqueue(envelopes);
+    this.#options.onStored?.(receipts);
     if (wakeConsumer) await this.#wake();
     return receipts;
   }

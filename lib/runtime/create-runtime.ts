@@ -95,7 +95,20 @@ export function createRuntime(options: RuntimeOptions) {
       metrics.add(event.kind === 'failover' ? 'Failover' : 'EnqueueUnavailable', event.tasks);
     },
   });
-  const enqueue = new EnqueueService({ registry, producer, wakeConsumer, logger });
+  const enqueue = new EnqueueService({
+    registry,
+    producer,
+    wakeConsumer,
+    logger,
+    onStored: (receipts) => {
+      for (const via of ['redis', 'sqs'] as const) {
+        const stored = receipts.filter((receipt) => receipt.via === via && !receipt.duplicate).length;
+        if (stored > 0) metrics.add('Enqueued', stored, 'Count', { via });
+      }
+      const duplicates = receipts.filter((receipt) => receipt.duplicate).length;
+      if (duplicates > 0) metrics.add('DuplicatesSuppressed', duplicates, 'Count', { at: 'enqueue' });
+    },
+  });
   const deadLetters = new DeadLetterService({
     redis: redisQueue,
     deadLetters: sqs.deadLetters,
