@@ -394,7 +394,15 @@ describe('HTTP API through the Lambda adapter (API Gateway HTTP API v2 events)',
           expect(performance.now() - started).toBeLessThan(100 + 500 + 500);
           expect(response.status).toBe(503);
           expect(response.headers['retry-after']).toEqual(expect.stringMatching(/^[1-9]\d*$/));
-          expect(response.body).toEqual({ error: { code: 'unavailable', message: expect.any(String) } });
+          // Breaker open (Redis skipped) and SQS refused outright: nothing can have been stored.
+          expect(response.body).toEqual({
+            error: {
+              code: 'unavailable',
+              message: expect.any(String),
+              ids: [expect.any(String)],
+              maybeStored: false,
+            },
+          });
         }
         const health = await call({ method: 'GET', path: '/health' });
         expect(health.status).toBe(503);
