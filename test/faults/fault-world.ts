@@ -1,20 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { Redis as IORedis } from 'ioredis';
 import { z } from 'zod';
-import { loadConfig } from '../../lib/config/index.js';
 import { type RestBridge, startRestBridge } from '../../lib/local/rest-bridge/index.js';
-import { silentLogger } from '../../lib/observability/logger.js';
-import { noMetrics } from '../../lib/observability/metrics.js';
 import { EnqueueUnavailableError } from '../../lib/queue/errors.js';
-import { createRedisClient } from '../../lib/queue/redis/create-redis-client.js';
-import { createSqsClient } from '../../lib/queue/sqs/create-sqs-client.js';
-import { createRuntime, type RuntimeOptions } from '../../lib/runtime/create-runtime.js';
+import type { RuntimeOptions } from '../../lib/runtime/create-runtime.js';
 import { defineTask, type TaskDefinition } from '../../lib/tasks/define-task.js';
 import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.js';
 import { plentyOfTime, receiveRecords } from '../support/sqs-records.js';
 import {
   type HarnessRuntime,
   type HarnessRuntimeOptions,
+  runtimeFromEnv,
   startTandemHarness,
   type TandemHarness,
 } from '../support/tandem-harness.js';
@@ -136,27 +132,10 @@ export async function startFaultWorld(options: { redisArgs?: readonly string[] }
         queues: { taskQueueAttributes: { VisibilityTimeout: '2' }, ...rest.queues },
       }),
     sibling(of, { env = {}, tasks = [], ...rest } = {}) {
-      const fullEnv = { ...of.env, ...env };
-      const config = loadConfig(fullEnv);
-      const runtime = createRuntime({
-        config,
-        logger: silentLogger,
-        metrics: noMetrics,
-        redis: createRedisClient({
-          url: config.redis.restUrl,
-          token: config.redis.restToken,
-          timeoutMs: config.redis.timeoutMs,
-        }),
-        sqsClient: createSqsClient({
-          region: config.sqs.region,
-          timeoutMs: config.sqs.timeoutMs,
-          endpoint: harness.sqs.endpoint,
-          credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-        }),
+      return runtimeFromEnv(harness.sqs.endpoint, { ...of.env, ...env }, of.queues, {
         tasks: [...faultTasks(runs), ...tasks],
         ...rest,
       });
-      return Object.assign(runtime, { queues: of.queues, env: fullEnv });
     },
     async heal() {
       await clientHop.setMode({ kind: 'pass' });

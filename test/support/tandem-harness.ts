@@ -50,30 +50,43 @@ export async function startTandemHarness(
       const label = randomBytes(4).toString('hex');
       const queues = await createTandemQueues(sqs, `t-${label}`, queueOptions);
       const fullEnv = harnessEnv(stack, sqs, queues, label, env);
-      const config: Config = loadConfig(fullEnv);
-      const runtime = createRuntime({
-        config,
-        logger: silentLogger,
-        metrics: noMetrics,
-        redis: createRedisClient({
-          url: config.redis.restUrl,
-          token: config.redis.restToken,
-          timeoutMs: config.redis.timeoutMs,
-        }),
-        sqsClient: createSqsClient({
-          region: config.sqs.region,
-          timeoutMs: config.sqs.timeoutMs,
-          endpoint: sqs.endpoint,
-          credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-        }),
-        ...runtimeOptions,
-      });
-      return Object.assign(runtime, { queues, env: fullEnv });
+      return runtimeFromEnv(sqs.endpoint, fullEnv, queues, runtimeOptions);
     },
     async stop() {
       await Promise.allSettled([stack.stop(), sqs.stop()]);
     },
   };
+}
+
+/**
+ * A runtime built from a complete environment, as a Lambda container builds it, but with the emulator's
+ * credentials and quiet logs. Two runtimes from the same environment are two containers of one deployment.
+ */
+export function runtimeFromEnv(
+  sqsEndpoint: string,
+  env: Record<string, string>,
+  queues: TandemQueues,
+  options: Omit<RuntimeOptions, 'config'> = {},
+): HarnessRuntime {
+  const config: Config = loadConfig(env);
+  const runtime = createRuntime({
+    config,
+    logger: silentLogger,
+    metrics: noMetrics,
+    redis: createRedisClient({
+      url: config.redis.restUrl,
+      token: config.redis.restToken,
+      timeoutMs: config.redis.timeoutMs,
+    }),
+    sqsClient: createSqsClient({
+      region: config.sqs.region,
+      timeoutMs: config.sqs.timeoutMs,
+      endpoint: sqsEndpoint,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    }),
+    ...options,
+  });
+  return Object.assign(runtime, { queues, env });
 }
 
 function harnessEnv(
