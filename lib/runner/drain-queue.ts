@@ -19,6 +19,8 @@ export interface DrainOptions {
   safetyMarginMs?: number;
   /** Where outcomes go when Redis cannot take the ack, so the reconciler can write them back before reaping. */
   journal?: { record(entry: JournalEntry): Promise<void> };
+  /** Told of every attempt as it ends (metrics of outcome and duration). */
+  onTaskRun?: (task: TaskEnvelope, run: TaskRun) => void;
   /** Set to stop claiming (Ctrl-C in the local stack): running tasks finish, the rest is given back. */
   stopSignal?: AbortSignal;
   clock?: () => number;
@@ -99,6 +101,7 @@ async function runBatch(
       }
       const timeoutMs = Math.min(task.timeoutMs, timeLeft);
       const run = await executeTask(registry, task, { via: 'redis', logger, timeoutMs });
+      options.onTaskRun?.(task, run);
       finished.push({ task, run });
     });
   } finally {

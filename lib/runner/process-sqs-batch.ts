@@ -34,6 +34,8 @@ export interface SqsBatchOptions {
   concurrency: number;
   remainingTimeMs: () => number;
   safetyMarginMs?: number;
+  /** Told of every attempt as it ends (metrics of outcome and duration). */
+  onTaskRun?: (task: TaskEnvelope, run: TaskRun) => void;
   clock?: () => number;
 }
 
@@ -141,6 +143,7 @@ async function processRecord(
     logger,
     timeoutMs: Math.min(task.timeoutMs, timeLeft),
   });
+  options.onTaskRun?.(running, run);
   const outcome = await settle(record, running, run, claim?.token, options);
   return { outcome, unverified: claim === undefined };
 }

@@ -17,9 +17,11 @@ import { visibilityWaitSeconds } from '../queue/sqs/sqs-delay.js';
 import type { RedisDepths, TaskStatus } from '../queue/task-queue.js';
 import { reconcile } from '../reconcile/reconcile.js';
 import { drainQueue } from '../runner/drain-queue.js';
+import type { TaskRun } from '../runner/execute-task.js';
 import { processSqsBatch, type SqsDelivery } from '../runner/process-sqs-batch.js';
 import type { TaskDefinition } from '../tasks/define-task.js';
 import { createHttpTask } from '../tasks/http/http-task.js';
+import type { Backend, TaskEnvelope } from '../tasks/task-envelope.js';
 import { TaskRegistry } from '../tasks/task-registry.js';
 import { createLambdaWaker } from './lambda-waker.js';
 
@@ -132,6 +134,12 @@ export function createRuntime(options: RuntimeOptions) {
   };
   const consumerId =
     options.consumerId ?? `consumer-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const recordRun =
+    (via: Backend) =>
+    (task: TaskEnvelope, run: TaskRun): void => {
+      const outcome = run.ok ? 'succeeded' : run.unrecoverable ? 'unrecoverable' : 'failed';
+      metrics.add('TaskDuration', run.durationMs, 'Milliseconds', { type: task.type, via, outcome });
+    };
   const redisCall = <T>(operation: string, call: () => Promise<T>) =>
     guardedRedisCall(breaker, config.redis.timeoutMs, operation, call);
 
@@ -160,6 +168,7 @@ export function createRuntime(options: RuntimeOptions) {
         leaseMs: config.queue.leaseMs,
         remainingTimeMs,
         journal: sqs.journal,
+        onTaskRun: recordRun('redis'),
         ...(stopSignal !== undefined && { stopSignal }),
       }),
 
@@ -176,6 +185,7 @@ export function createRuntime(options: RuntimeOptions) {
         leaseMs: config.queue.leaseMs,
         concurrency: config.queue.concurrency,
         remainingTimeMs,
+        onTaskRun: recordRun('sqs'),
       }),
 
     reconcile: () =>
