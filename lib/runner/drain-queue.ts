@@ -2,7 +2,7 @@ import type { Logger } from '../observability/logger.js';
 import type { JournalEntry, LeasingTaskQueue, TaskFailure, TaskSuccess } from '../queue/task-queue.js';
 import type { TaskEnvelope } from '../tasks/task-envelope.js';
 import type { TaskRegistry } from '../tasks/task-registry.js';
-import { executeTask, retryAt, type TaskRun } from './execute-task.js';
+import { executeTask, retryDelayMs, type TaskRun } from './execute-task.js';
 import { mapWithConcurrency } from './map-with-concurrency.js';
 
 export interface DrainOptions {
@@ -118,7 +118,7 @@ async function runBatch(
         id: task.id,
         error: run.error,
         unrecoverable: run.unrecoverable,
-        retryAt: retryAt(registry, task, now),
+        retryAt: now + retryDelayMs(registry, task),
       });
     }
   }
@@ -141,7 +141,7 @@ async function acknowledge(
       ...(await queue.fail(token, failures)),
     ]) {
       if (outcome.state === 'lost') summary.lost += 1;
-      else summary[outcome.state === 'succeeded' ? 'succeeded' : outcome.state] += 1;
+      else summary[outcome.state] += 1;
     }
   } catch (error) {
     if (!options.journal) throw error;

@@ -68,10 +68,13 @@ export async function executeTask(
   }
 }
 
-/** When a failed attempt should be retried, by its type's policy. */
-export function retryAt(registry: TaskRegistry, envelope: TaskEnvelope, now: number): number {
-  const policy = registry.has(envelope.type) ? registry.get(envelope.type).retry : undefined;
-  return policy ? now + backoffDelayMs(policy, envelope.attempt) : now;
+/**
+ * How long to wait before retrying a failed attempt, by its type's policy; both consumers use this. A type
+ * this deployment does not know has no policy (and its attempt is unrecoverable anyway): no wait.
+ */
+export function retryDelayMs(registry: TaskRegistry, envelope: TaskEnvelope): number {
+  if (!registry.has(envelope.type)) return 0;
+  return backoffDelayMs(registry.get(envelope.type).retry, envelope.attempt);
 }
 
 function describe(error: unknown): string {

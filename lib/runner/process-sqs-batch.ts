@@ -3,10 +3,9 @@ import type { Logger } from '../observability/logger.js';
 import type { CircuitBreaker } from '../queue/failover/circuit-breaker.js';
 import { guardedRedisCall } from '../queue/failover/guarded-call.js';
 import type { JournalEntry, LeasingTaskQueue } from '../queue/task-queue.js';
-import { backoffDelayMs, DEFAULT_RETRY } from '../tasks/backoff.js';
 import { type TaskEnvelope, TaskEnvelopeSchema } from '../tasks/task-envelope.js';
 import type { TaskRegistry } from '../tasks/task-registry.js';
-import { executeTask, type TaskRun } from './execute-task.js';
+import { executeTask, retryDelayMs, type TaskRun } from './execute-task.js';
 import { mapWithConcurrency } from './map-with-concurrency.js';
 
 /** What the record processor needs from SQS (implemented by the SQS adapter). */
@@ -172,15 +171,14 @@ async function settle(
   const dead = !run.ok && (run.unrecoverable || task.attempt >= task.maxAttempts);
   if (!run.ok && dead) await options.delivery.deadLetter(task, run.error, task.attempt);
 
-  let retryDelayMs = 0;
+  let delayMs = 0;
   if (!run.ok && !dead) {
-    const policy = options.registry.has(task.type) ? options.registry.get(task.type).retry : DEFAULT_RETRY;
-    retryDelayMs = backoffDelayMs(policy, task.attempt);
-    const seconds = Math.min(MAX_VISIBILITY_SECONDS, Math.max(1, Math.ceil(retryDelayMs / 1000)));
+    delayMs = retryDelayMs(options.registry, task);
+    const seconds = Math.min(MAX_VISIBILITY_SECONDS, Math.max(1, Math.ceil(delayMs / 1000)));
     await options.delivery.changeVisibility(record.receiptHandle, seconds);
   }
 
-  await recordOutcome(task, run, dead, token, now + retryDelayMs, options);
+  await recordOutcome(task, run, dead, token, now + delayMs, options);
   if (run.ok) return 'succeeded';
   return dead ? 'dead' : 'retry';
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { executeTask, retryAt } from '../../../lib/runner/execute-task.js';
+import { executeTask, retryDelayMs } from '../../../lib/runner/execute-task.js';
 import { defineTask, type TaskContext } from '../../../lib/tasks/define-task.js';
 import { TaskTimeoutError, UnrecoverableTaskError } from '../../../lib/tasks/errors.js';
 import { TaskRegistry } from '../../../lib/tasks/task-registry.js';
@@ -137,28 +137,28 @@ describe('executeTask', () => {
   });
 });
 
-describe('retryAt', () => {
+describe('retryDelayMs', () => {
   const now = Date.UTC(2030, 0, 1);
 
   it("uses the task type's own policy", () => {
     // attempt 1 → between half and all of baseDelayMs; the two policies' ranges do not overlap.
     for (let i = 0; i < 20; i++) {
-      const sum = retryAt(registry, makeEnvelope({ type: 'sum', attempt: 1 }), now) - now;
+      const sum = now + retryDelayMs(registry, makeEnvelope({ type: 'sum', attempt: 1 })) - now;
       expect(sum).toBeGreaterThanOrEqual(500);
       expect(sum).toBeLessThanOrEqual(1000);
-      const flaky = retryAt(registry, makeEnvelope({ type: 'flaky', attempt: 1 }), now) - now;
+      const flaky = now + retryDelayMs(registry, makeEnvelope({ type: 'flaky', attempt: 1 })) - now;
       expect(flaky).toBeGreaterThanOrEqual(60_000);
       expect(flaky).toBeLessThanOrEqual(120_000);
     }
   });
 
   it('backs off further with each attempt', () => {
-    const delay = retryAt(registry, makeEnvelope({ type: 'sum', attempt: 4 }), now) - now;
+    const delay = now + retryDelayMs(registry, makeEnvelope({ type: 'sum', attempt: 4 })) - now;
     expect(delay).toBeGreaterThanOrEqual(4000);
     expect(delay).toBeLessThanOrEqual(8000);
   });
 
   it('retries an unknown type now rather than never', () => {
-    expect(retryAt(registry, makeEnvelope({ type: 'retired-type', attempt: 3 }), now)).toBe(now);
+    expect(now + retryDelayMs(registry, makeEnvelope({ type: 'retired-type', attempt: 3 }))).toBe(now);
   });
 });
