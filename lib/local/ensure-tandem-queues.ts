@@ -4,6 +4,7 @@ import {
   GetQueueUrlCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { errorMessage } from '../observability/error-message.js';
 import { LocalStackError } from './errors.js';
 
 /** The three queues Tandem uses, by the exact URLs SQS issued. */
@@ -72,7 +73,7 @@ async function ensureQueue(client: SQSClient, name: string, attributes: Record<s
     if (created.QueueUrl) return created.QueueUrl;
   } catch (error) {
     if (!isQueueExists(error)) {
-      throw new LocalStackError(`could not create the SQS queue ${name}: ${describe(error)}`, {
+      throw new LocalStackError(`could not create the SQS queue ${name}: ${errorMessage(error)}`, {
         cause: error,
       });
     }
@@ -94,8 +95,4 @@ async function queueArn(client: SQSClient, queueUrl: string): Promise<string> {
 function isQueueExists(error: unknown): boolean {
   const name = (error as { name?: unknown } | null)?.name;
   return name === 'QueueNameExists' || name === 'QueueAlreadyExists';
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

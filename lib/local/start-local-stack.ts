@@ -6,6 +6,7 @@ import { createReconcileHandler } from '../../functions/reconcile.js';
 import { tasks as deploymentTasks } from '../../functions/tasks.js';
 import { createApiApp } from '../api/index.js';
 import { type Config, loadConfig } from '../config/index.js';
+import { errorMessage } from '../observability/error-message.js';
 import { createJsonLogger, type Logger } from '../observability/logger.js';
 import { noMetrics } from '../observability/metrics.js';
 import { createRedisClient } from '../queue/redis/create-redis-client.js';
@@ -322,7 +323,7 @@ async function checkRedis(
     await probe.ping();
     return { reachable: true, latencyMs: Math.round(performance.now() - started) };
   } catch (error) {
-    return { reachable: false, error: error instanceof Error ? error.message : String(error) };
+    return { reachable: false, error: errorMessage(error) };
   }
 }
 

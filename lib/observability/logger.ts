@@ -1,4 +1,5 @@
 import type { TaskLogger } from '../tasks/define-task.js';
+import { errorMessage } from './error-message.js';
 
 export interface Logger extends TaskLogger {
   /** A logger whose lines all carry `fields` (task id, trace id, path…). */
@@ -55,7 +56,7 @@ function stringify(entry: Record<string, unknown>): string {
       level,
       time,
       message,
-      logError: error instanceof Error ? error.message : String(error),
+      logError: errorMessage(error),
     });
   }
 }

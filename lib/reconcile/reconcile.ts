@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { errorMessage } from '../observability/error-message.js';
 import type { Logger } from '../observability/logger.js';
 import { type Metrics, MetricUnits } from '../observability/metrics.js';
 import type { SqsDepths } from '../queue/sqs/sqs-depths.js';
@@ -65,7 +66,7 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRep
     try {
       await work();
     } catch (error) {
-      report.errors.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+      report.errors.push(`${name}: ${errorMessage(error)}`);
     }
   };
 

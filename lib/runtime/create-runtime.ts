@@ -2,6 +2,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Redis } from '@upstash/redis';
 import type { SQSRecord } from 'aws-lambda';
 import type { Config } from '../config/config-schema.js';
+import { errorMessage } from '../observability/error-message.js';
 import { createJsonLogger, type Logger } from '../observability/logger.js';
 import { createEmfMetrics, type Metrics } from '../observability/metrics.js';
 import { DeadLetterService } from '../queue/dead-letter-service.js';
@@ -212,7 +213,7 @@ export function createRuntime(options: RuntimeOptions) {
         await redisCall('ping', () => redisQueue.ping());
         redis = { ok: true, latencyMs: Math.round(performance.now() - started), breaker: breaker.state };
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = errorMessage(error);
         redis = {
           ok: false,
           latencyMs: Math.round(performance.now() - started),

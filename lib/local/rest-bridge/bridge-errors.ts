@@ -1,4 +1,5 @@
 import { ReplyError } from 'ioredis';
+import { errorMessage } from '../../observability/error-message.js';
 
 /** An answer the bridge gives instead of a Redis reply; `status` becomes the HTTP status. */
 export class BridgeHttpError extends Error {
@@ -23,7 +24,7 @@ export function isRedisErrorReply(error: unknown): error is Error {
  * messages deliberately do not start with `ERR`: clients read that prefix as "your command was wrong".
  */
 export function toUnavailableError(error: unknown): BridgeHttpError {
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = errorMessage(error);
   if (reason === 'Command timed out') {
     return new BridgeHttpError(504, 'Redis behind the REST bridge did not answer in time', { cause: error });
   }

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { errorMessage } from '../../observability/error-message.js';
 import { BridgeHttpError, isRedisErrorReply, toUnavailableError } from './bridge-errors.js';
 import { type CommandArgs, isBlocking, refusalOf } from './command-policy.js';
 import { encodeReply, type JsonReply, type ReplyEncoding } from './encode-reply.js';
@@ -98,6 +99,6 @@ function onConnectionFor<T>(
 function describeAbort(error: Error): string {
   const previous = (error as Error & { previousErrors?: unknown }).previousErrors;
   if (!Array.isArray(previous) || previous.length === 0) return error.message;
-  const reasons = previous.map((reason) => (reason instanceof Error ? reason.message : String(reason)));
+  const reasons = previous.map((reason) => errorMessage(reason));
   return `${error.message.replace(/\.$/, '')}: ${reasons.join('; ')}`;
 }

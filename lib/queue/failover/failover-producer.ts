@@ -1,3 +1,4 @@
+import { errorMessage } from '../../observability/error-message.js';
 import type { Backend, TaskEnvelope } from '../../tasks/task-envelope.js';
 import { EnqueueUnavailableError, QueueTimeoutError, QueueUnavailableError } from '../errors.js';
 import type { EnqueueOutcome, TaskSink } from '../task-queue.js';
@@ -57,7 +58,7 @@ export class FailoverProducer {
       primaryError = error;
     }
 
-    this.#options.onEvent?.({ kind: 'failover', reason: describe(primaryError), tasks: tasks.length });
+    this.#options.onEvent?.({ kind: 'failover', reason: errorMessage(primaryError), tasks: tasks.length });
     const viaFallback = tasks.map((task) => ({ ...task, enqueuedVia: fallback.backend }));
     try {
       const result = await withDeadline(
@@ -68,7 +69,11 @@ export class FailoverProducer {
       );
       return { receipts: withVia(result.outcomes, fallback.backend), wakeConsumer: false };
     } catch (fallbackError) {
-      this.#options.onEvent?.({ kind: 'unavailable', reason: describe(fallbackError), tasks: tasks.length });
+      this.#options.onEvent?.({
+        kind: 'unavailable',
+        reason: errorMessage(fallbackError),
+        tasks: tasks.length,
+      });
       // A timed-out request may still be applied after its deadline; a refused or skipped one never is.
       const maybeStored =
         primaryError instanceof QueueTimeoutError || fallbackError instanceof QueueTimeoutError;
@@ -84,8 +89,4 @@ export class FailoverProducer {
 
 function withVia(outcomes: readonly EnqueueOutcome[], via: Backend): EnqueueReceipt[] {
   return outcomes.map((outcome) => ({ ...outcome, via }));
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,4 +1,5 @@
 import { errors } from '@upstash/redis';
+import { errorMessage } from '../../observability/error-message.js';
 import { QueueError, QueueLogicError, QueueTimeoutError, QueueUnavailableError } from '../errors.js';
 
 const { UpstashError, UpstashJSONParseError } = errors;
@@ -26,7 +27,7 @@ export function toQueueError(error: unknown, operation: string): QueueError {
  */
 export function classifyRedisFailure(error: unknown, operation: string, isRedisReply: boolean): QueueError {
   if (error instanceof QueueError) return error;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   const name = error instanceof Error ? error.name : '';
   if (name === 'TimeoutError' || name === 'AbortError') {
     return new QueueTimeoutError(`redis ${operation} timed out`, 'redis', { cause: error });

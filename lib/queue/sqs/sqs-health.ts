@@ -1,3 +1,4 @@
+import { errorMessage } from '../../observability/error-message.js';
 import type { CountsMessages } from './sqs-depths.js';
 
 /** The `sqs` part of `GET /health`. */
@@ -16,6 +17,6 @@ export async function probeSqs(queue: CountsMessages): Promise<SqsHealth> {
     await queue.counts();
     return { ok: true, latencyMs: latency() };
   } catch (error) {
-    return { ok: false, latencyMs: latency(), error: error instanceof Error ? error.message : String(error) };
+    return { ok: false, latencyMs: latency(), error: errorMessage(error) };
   }
 }

@@ -1,5 +1,6 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import { StringDecoder } from 'node:string_decoder';
+import { errorMessage } from '../../observability/error-message.js';
 import type { TaskLogger } from '../define-task.js';
 import { checkDestination, type ResolveHost, withoutQuery } from './destination-guard.js';
 import { encodeBody } from './encode-body.js';
@@ -108,7 +109,9 @@ async function send(hop: Hop, options: DeliverHttpOptions): Promise<PinnedRespon
       { signal: options.signal, maxResponseBytes: MAX_RESPONSE_BYTES },
     );
   } catch (error) {
-    const why = options.signal.aborted ? `aborted (${describe(options.signal.reason)})` : describe(error);
+    const why = options.signal.aborted
+      ? `aborted (${errorMessage(options.signal.reason)})`
+      : errorMessage(error);
     throw new HttpDeliveryError(`${hop.method} ${shown} failed: ${why}`, shown, undefined, { cause: error });
   }
 }
@@ -145,8 +148,4 @@ function redirect(hop: Hop, status: number, location: string): Hop {
 /** The first `maxBytes` as text, without a broken character at the cut. */
 function decodeStart(body: Buffer, maxBytes: number): string {
   return new StringDecoder('utf8').write(body.subarray(0, maxBytes));
-}
-
-function describe(reason: unknown): string {
-  return reason instanceof Error ? reason.message : String(reason);
 }

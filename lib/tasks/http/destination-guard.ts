@@ -1,5 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import { errorMessage } from '../../observability/error-message.js';
 import { DestinationRefusedError, HttpDeliveryError } from './errors.js';
 import { HostAllowList } from './host-allow-list.js';
 import { isPrivateAddress } from './private-address.js';
@@ -68,7 +69,7 @@ export async function checkDestination(
     addresses = isIP(literal) !== 0 ? [literal] : await abortable(resolve(literal), signal);
   } catch (error) {
     throw new HttpDeliveryError(
-      `could not resolve ${target.hostname}: ${describe(error)}`,
+      `could not resolve ${target.hostname}: ${errorMessage(error)}`,
       shown,
       undefined,
       {
@@ -119,8 +120,4 @@ async function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined
   } finally {
     signal.removeEventListener('abort', onAbort);
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
