@@ -1,6 +1,7 @@
 import { loadConfig } from '../lib/config/index.js';
-import { CircuitBreaker } from '../lib/queue/failover/circuit-breaker.js';
 import { FailoverProducer } from '../lib/queue/failover/failover-producer.js';
+import { GuardedTaskQueue } from '../lib/queue/guard/guarded-task-queue.js';
+import { RedisGuard } from '../lib/queue/guard/redis-guard.js';
 import { createRedisClient } from '../lib/queue/redis/create-redis-client.js';
 import { createSqsClient } from '../lib/queue/sqs/create-sqs-client.js';
 import { SqsTaskQueue } from '../lib/queue/sqs/sqs-task-queue.js';
@@ -110,11 +111,10 @@ export async function measureFailover(options: BenchOptions): Promise<FailoverRe
       const fallback = new SqsTaskQueue(sqsClient, queues.taskQueueUrl, {
         timeoutMs: defaults.sqs.timeoutMs,
       });
+      const guard = new RedisGuard({ ...defaults.breaker, timeoutMs: defaults.redis.timeoutMs });
       const producer = new FailoverProducer({
-        primary: benchQueue(redis, uniqueQueueName('failover')),
+        primary: new GuardedTaskQueue(benchQueue(redis, uniqueQueueName('failover')), guard),
         fallback,
-        breaker: new CircuitBreaker(defaults.breaker),
-        primaryTimeoutMs: defaults.redis.timeoutMs,
         fallbackTimeoutMs: defaults.sqs.timeoutMs,
       });
       // Warm both paths, as a container that has served traffic is.

@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import type { S3EventRecord, SNSEventRecord } from 'aws-lambda';
 import { z } from 'zod';
 import type { Config } from '../lib/config/index.js';
+import type { TandemApp as Runtime } from '../lib/index.js';
 import { MetricUnits } from '../lib/observability/index.js';
-import type { Runtime } from '../lib/runtime/index.js';
 import { TaskValidationError } from '../lib/tasks/index.js';
-import { containerRuntime } from './container.js';
+import { tandem } from './tandem.js';
 
 /**
  * Where a task came from. The mappings, one per source:
@@ -104,7 +104,7 @@ export function createEventsHandler(runtime: Runtime): EventsHandler {
         }
         const { source, eventId, task, idempotencyKey } = candidate;
         try {
-          const receipt = await runtime.enqueue.enqueue({
+          const receipt = await runtime.enqueue({
             ...task,
             idempotencyKey: task.idempotencyKey ?? idempotencyKey,
           });
@@ -127,7 +127,7 @@ let events: EventsHandler | undefined;
 
 /** The Lambda entry point; builds the container's runtime on the first invocation. */
 export const handler: EventsHandler = (event) => {
-  events ??= createEventsHandler(containerRuntime());
+  events ??= createEventsHandler(tandem.app());
   return events(event);
 };
 

@@ -1,28 +1,4 @@
-import type { ScheduledEvent } from 'aws-lambda';
-import type { ReconcileReport } from '../lib/reconcile/index.js';
-import type { Runtime } from '../lib/runtime/index.js';
-import { containerRuntime } from './container.js';
+import { tandem } from './tandem.js';
 
-/** Any event (the schedule's, or none for a manual run) → what the pass did. */
-export type ReconcileHandler = (event?: ScheduledEvent) => Promise<ReconcileReport>;
-
-/**
- * The reconciler over `runtime`, run by a one-minute schedule with a reserved concurrency of one (and a
- * Redis lock besides). The event carries nothing it needs; a manual invoke with `{}` works the same.
- * Steps that fail are listed in the report's `errors`: the pass itself does not throw, so Lambda does not
- * retry it (the next minute's run is the retry).
- *
- * @example
- * const report = await createReconcileHandler(runtime)();
- */
-export function createReconcileHandler(runtime: Runtime): ReconcileHandler {
-  return async () => runtime.reconcile();
-}
-
-let reconcile: ReconcileHandler | undefined;
-
-/** The Lambda entry point; builds the container's runtime on the first invocation. */
-export const handler: ReconcileHandler = (event) => {
-  reconcile ??= createReconcileHandler(containerRuntime());
-  return reconcile(event);
-};
+/** The reconcile function (see serverless.yml). */
+export const handler = tandem.handlers.reconcile;

@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import type { TandemApp as Runtime } from '../lib/index.js';
 import { MetricUnits } from '../lib/observability/index.js';
 import type { EnqueueReceipt } from '../lib/queue/index.js';
-import type { Runtime } from '../lib/runtime/index.js';
 import { TaskValidationError } from '../lib/tasks/index.js';
-import { containerRuntime } from './container.js';
+import { tandem } from './tandem.js';
 
 /**
  * What a schedule delivers. In serverless.yml each `schedule` event of the `schedule` function has an
@@ -86,7 +86,7 @@ export function createScheduleHandler(runtime: Runtime, clock: () => number = Da
       ).toISOString();
       const idempotencyKey = `schedule:${schedule}:${scheduledAt}`;
       try {
-        const receipt = await runtime.enqueue.enqueue({ ...task, idempotencyKey });
+        const receipt = await runtime.enqueue({ ...task, idempotencyKey });
         metrics.add('TriggerEnqueued', 1, MetricUnits.count, { trigger: 'schedule' });
         logger.info('scheduled task enqueued', { schedule, scheduledAt, ...receipt });
         return { enqueued: true, schedule, scheduledAt, idempotencyKey, receipt };
@@ -108,7 +108,7 @@ let schedule: ScheduleHandler | undefined;
 
 /** The Lambda entry point; builds the container's runtime on the first invocation. */
 export const handler: ScheduleHandler = (event) => {
-  schedule ??= createScheduleHandler(containerRuntime());
+  schedule ??= createScheduleHandler(tandem.app());
   return schedule(event);
 };
 

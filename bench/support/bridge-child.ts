@@ -3,7 +3,7 @@
  * Speaks to its parent over IPC only: `{ type: 'stats' | 'reset' | 'cpu' | 'close' }` in, one answer out each.
  */
 import { randomBytes } from 'node:crypto';
-import { startRestBridge } from '../../lib/local/rest-bridge/index.js';
+import { startRestBridge } from '../../local/rest-bridge/index.js';
 
 const redisUrl = process.argv[2];
 if (!redisUrl || !process.send)

@@ -1,6 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { BridgeStats } from '../../lib/local/rest-bridge/index.js';
+import type { BridgeStats } from '../../local/rest-bridge/index.js';
 
 /** The REST bridge running in a child process (see bridge-child.ts), with its counters read over IPC. */
 export interface BridgeProcess {

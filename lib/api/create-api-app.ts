@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { ApiEnv, ApiRuntime } from './api-runtime.js';
+import type { ApiEnv, ApiRuntime } from './api-env.js';
 import { deadLetterRoutes } from './dead-letter-routes.js';
 import { toErrorResponse } from './error-response.js';
 import { NotFoundError } from './errors.js';

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { TaskIdSchema } from '../tasks/task-envelope.js';
-import type { ApiEnv, ApiRuntime } from './api-runtime.js';
+import type { ApiEnv, ApiRuntime } from './api-env.js';
 import { NotFoundError } from './errors.js';
 import { readJsonBody } from './read-json-body.js';
 import { DeadListQuerySchema, parseRequest, ReplayRequestSchema } from './request-schemas.js';

@@ -1,4 +1,4 @@
-export type { ApiEnv, ApiRuntime } from './api-runtime.js';
+export type { ApiEnv, ApiRuntime } from './api-env.js';
 export { createBearerTokenCheck } from './check-bearer-token.js';
 export { createApiApp } from './create-api-app.js';
 export { type ErrorBody, type ErrorResponse, toErrorResponse } from './error-response.js';

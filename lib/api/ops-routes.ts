@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { ApiEnv, ApiRuntime } from './api-runtime.js';
+import type { ApiEnv, ApiRuntime } from './api-env.js';
 
 /**
  * `GET /health` and `GET /queues`. Both always answer with both backends, each marked up or down:
@@ -23,19 +23,18 @@ export function opsRoutes(runtime: ApiRuntime): Hono<ApiEnv> {
       return up ? c.json(body, 200) : c.json(body, 503, retryAfter);
     })
     .get('/queues', async (c) => {
-      const [redis, sqs] = await Promise.allSettled([runtime.redisDepths(), runtime.sqs.depths()]);
-      for (const [backend, read] of [['redis', redis] as const, ['sqs', sqs] as const]) {
-        if (read.status === 'rejected') {
-          c.var.logger.warn('queue depths unavailable', { backend, error: read.reason });
+      const overview = await runtime.queues();
+      const body: Record<string, unknown> = {};
+      for (const [backend, side] of Object.entries(overview)) {
+        if (side.available) body[backend] = side;
+        else {
+          c.var.logger.warn('queue depths unavailable', { backend, error: side.error });
+          body[backend] = { available: false };
         }
       }
-      const body = {
-        // Per state: depth and age of the oldest entry (ms).
-        redis: redis.status === 'fulfilled' ? { available: true, ...redis.value } : { available: false },
-        // SQS's API gives approximate counts only; the age of the oldest message is a CloudWatch metric.
-        sqs: sqs.status === 'fulfilled' ? { available: true, ...sqs.value } : { available: false },
-      };
-      const up = body.redis.available || body.sqs.available;
+      // Per Redis state: depth and age of the oldest entry (ms). SQS's API gives approximate counts only;
+      // the age of the oldest message is a CloudWatch metric.
+      const up = overview.redis.available || overview.sqs.available;
       return up ? c.json(body, 200) : c.json(body, 503, retryAfter);
     });
 }

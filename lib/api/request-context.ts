@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import type { Logger } from '../observability/logger.js';
-import type { ApiEnv } from './api-runtime.js';
+import type { ApiEnv } from './api-env.js';
 import { safeRequestId, traceIdFrom } from './trace-id.js';
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_BATCH_SIZE } from '../queue/enqueue-service.js';
+import { MAX_BATCH_SIZE } from '../app/enqueue-service.js';
 import { TaskIdSchema } from '../tasks/task-envelope.js';
 import { InvalidRequestError } from './errors.js';
 

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import type { ApiEnv } from './api-runtime.js';
+import type { ApiEnv } from './api-env.js';
 import { createBearerTokenCheck } from './check-bearer-token.js';
 import { UnauthorizedError } from './errors.js';
 

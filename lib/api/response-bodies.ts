@@ -1,4 +1,4 @@
-import type { DeadTask } from '../queue/dead-letter-service.js';
+import type { DeadTask } from '../app/dead-letter-service.js';
 import type { EnqueueReceipt } from '../queue/failover/failover-producer.js';
 import type { TaskStatus } from '../queue/task-queue.js';
 

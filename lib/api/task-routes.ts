@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { TaskIdSchema } from '../tasks/task-envelope.js';
-import type { ApiEnv, ApiRuntime } from './api-runtime.js';
+import type { ApiEnv, ApiRuntime } from './api-env.js';
 import { ConflictError, NotFoundError } from './errors.js';
 import { readJsonBody } from './read-json-body.js';
 import { BatchRequestSchema, parseRequest } from './request-schemas.js';
@@ -14,12 +14,12 @@ export function taskRoutes(runtime: ApiRuntime): Hono<ApiEnv> {
   return new Hono<ApiEnv>()
     .post('/', async (c) => {
       const body = await readJsonBody(c.req.raw);
-      const receipt = await runtime.enqueue.enqueue(body, c.var.traceId);
+      const receipt = await runtime.enqueue(body, c.var.traceId);
       return c.json(receiptBody(receipt), 202);
     })
     .post('/batch', async (c) => {
       const { tasks } = parseRequest(BatchRequestSchema, await readJsonBody(c.req.raw), 'invalid batch');
-      const results = await runtime.enqueue.enqueueBatch(tasks, c.var.traceId);
+      const results = await runtime.enqueueBatch(tasks, c.var.traceId);
       return c.json({ results: results.map((item) => ('error' in item ? item : receiptBody(item))) }, 202);
     })
     .get('/:id', async (c) => {

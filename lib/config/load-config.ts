@@ -3,12 +3,13 @@ import { ConfigError } from './errors.js';
 
 /**
  * Parses the environment once. A missing or invalid variable throws a {@link ConfigError}
- * whose message names every offending variable, so a bad deploy fails at cold start, loudly.
+ * whose message names every offending variable, so a bad deploy fails at cold start, loudly. Without
+ * an argument it reads the process environment: the one place under `lib/` that does.
  *
  * @example
- * const config = loadConfig(process.env);
+ * const config = loadConfig();
  */
-export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
   const parsed = ConfigSchema.safeParse(env);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => {

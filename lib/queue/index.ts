@@ -1,5 +1,8 @@
-export { DeadLetterService, type DeadTask } from './dead-letter-service.js';
-export { type BatchItemResult, EnqueueService, MAX_BATCH_SIZE } from './enqueue-service.js';
+export {
+  createQueueAdapters,
+  type QueueAdapterOptions,
+  type QueueAdapters,
+} from './create-queue-adapters.js';
 export {
   EnqueueUnavailableError,
   QueueError,
@@ -7,10 +10,29 @@ export {
   QueueTimeoutError,
   QueueUnavailableError,
 } from './errors.js';
-export { CircuitBreaker } from './failover/circuit-breaker.js';
-export { type EnqueueReceipt, FailoverProducer } from './failover/failover-producer.js';
+export type { EnqueueReceipt, FailoverEnqueueResult, FailoverEvent } from './failover/failover-producer.js';
+export { type BreakerState, BreakerStates } from './guard/circuit-breaker.js';
+export type { RedisTaskPort } from './guard/guarded-task-queue.js';
+export {
+  type DeadLetterStore,
+  type JournalPort,
+  type QueuePortOptions,
+  type QueuePorts,
+  type SqsDelivery,
+  toQueuePorts,
+} from './queue-ports.js';
 export { createRedisClient } from './redis/create-redis-client.js';
 export { ioredisTransport } from './redis/ioredis-transport.js';
-export { RedisTaskQueue } from './redis/redis-task-queue.js';
 export type { RedisTransport } from './redis/redis-transport.js';
-export type { LeasingTaskQueue, TaskSink, TaskStatus } from './task-queue.js';
+export { createSqsClient, type SqsClientSettings } from './sqs/create-sqs-client.js';
+export type { DeadLetter } from './sqs/sqs-dead-letter-queue.js';
+export type { SqsDepths } from './sqs/sqs-depths.js';
+export type { SqsHealth } from './sqs/sqs-health.js';
+export type {
+  CancelOutcome,
+  JournalEntry,
+  LeasingTaskQueue,
+  RedisDepths,
+  TaskSink,
+  TaskStatus,
+} from './task-queue.js';

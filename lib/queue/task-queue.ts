@@ -45,12 +45,12 @@ export interface TaskSuccess {
   result?: unknown;
 }
 
+/** A failed attempt, as the settle policy decided it: dead, or retry at `retryAt`. */
 export interface TaskFailure {
   id: string;
   error: string;
-  /** Dead now, whatever attempts remain. */
-  unrecoverable: boolean;
-  /** When to try again if attempts remain (epoch ms). */
+  dead: boolean;
+  /** When to try again (epoch ms); ignored when dead. */
   retryAt: number;
 }
 

@@ -1,11 +1,14 @@
 import type { Logger } from '../observability/logger.js';
-import type { JournalEntry, LeasingTaskQueue, TaskFailure, TaskSuccess } from '../queue/task-queue.js';
+import type { JournalPort } from '../queue/queue-ports.js';
+import type { LeasingTaskQueue, TaskFailure, TaskSuccess } from '../queue/task-queue.js';
 import type { TaskEnvelope } from '../tasks/task-envelope.js';
 import type { TaskRegistry } from '../tasks/task-registry.js';
-import { executeTask, retryDelayMs, type TaskRun } from './execute-task.js';
+import { executeTask, type TaskRun } from './execute-task.js';
 import { mapWithConcurrency } from './map-with-concurrency.js';
+import { failureOf, journalEntryOf, type Settlement, settleRun } from './settle-policy.js';
 
 export interface DrainOptions {
+  /** Redis behind its guard. */
   queue: LeasingTaskQueue;
   registry: TaskRegistry;
   logger: Logger;
@@ -18,7 +21,7 @@ export interface DrainOptions {
   /** Time kept back for acking and giving leases back. */
   safetyMarginMs?: number;
   /** Where outcomes go when Redis cannot take the ack, so the reconciler can write them back before reaping. */
-  journal?: { record(entry: JournalEntry): Promise<void> };
+  journal?: Pick<JournalPort, 'record'>;
   /** Told of every attempt as it ends (metrics of outcome and duration). */
   onTaskRun?: (task: TaskEnvelope, run: TaskRun) => void;
   /** Set to stop claiming (Ctrl-C in the local stack): running tasks finish, the rest is given back. */
@@ -88,7 +91,6 @@ async function runBatch(
   summary: DrainSummary,
 ): Promise<void> {
   const { queue, registry, logger, remainingTimeMs } = options;
-  const clock = options.clock ?? Date.now;
   const heartbeat = keepLeasesAlive(options, token, tasks);
   const notStarted: string[] = [];
   const finished: { task: TaskEnvelope; run: TaskRun }[] = [];
@@ -108,33 +110,33 @@ async function runBatch(
     heartbeat.stop();
   }
 
-  const now = clock();
-  const successes: TaskSuccess[] = [];
-  const failures: TaskFailure[] = [];
-  for (const { task, run } of finished) {
-    if (run.ok) successes.push({ id: task.id, result: run.result });
-    else {
-      failures.push({
-        id: task.id,
-        error: run.error,
-        unrecoverable: run.unrecoverable,
-        retryAt: now + retryDelayMs(registry, task),
-      });
-    }
-  }
-  await acknowledge(options, token, finished, successes, failures, summary);
+  await acknowledge(options, token, settleAll(options, finished), summary);
   if (notStarted.length > 0) summary.released += (await queue.release(token, notStarted)).length;
+}
+
+interface Settled {
+  task: TaskEnvelope;
+  settlement: Settlement;
+}
+
+function settleAll(options: DrainOptions, finished: { task: TaskEnvelope; run: TaskRun }[]): Settled[] {
+  const now = (options.clock ?? Date.now)();
+  return finished.map(({ task, run }) => ({ task, settlement: settleRun(options.registry, task, run, now) }));
 }
 
 async function acknowledge(
   options: DrainOptions,
   token: string,
-  finished: { task: TaskEnvelope; run: TaskRun }[],
-  successes: TaskSuccess[],
-  failures: TaskFailure[],
+  settled: Settled[],
   summary: DrainSummary,
 ): Promise<void> {
   const { queue, logger } = options;
+  const successes: TaskSuccess[] = [];
+  const failures: TaskFailure[] = [];
+  for (const { task, settlement } of settled) {
+    if (settlement.state === 'succeeded') successes.push({ id: task.id, result: settlement.result });
+    else failures.push(failureOf(task.id, settlement));
+  }
   try {
     for (const outcome of [
       ...(await queue.complete(token, successes)),
@@ -147,19 +149,11 @@ async function acknowledge(
     if (!options.journal) throw error;
     // Redis took the tasks but not their outcomes. Journal the final ones so the reconciler writes them back
     // before it reaps the leases (and runs them again); a retryable failure needs nothing: reaping retries it.
-    logger.warn('ack failed, journaling final outcomes', { error, tasks: finished.length });
+    logger.warn('ack failed, journaling final outcomes', { error, tasks: settled.length });
     const finishedAt = (options.clock ?? Date.now)();
-    for (const { task, run } of finished) {
-      const dead = !run.ok && (run.unrecoverable || task.attempt >= task.maxAttempts);
-      if (!run.ok && !dead) continue;
-      await options.journal.record({
-        envelope: task,
-        via: 'redis',
-        state: run.ok ? 'succeeded' : 'dead',
-        attempt: task.attempt,
-        finishedAt,
-        ...(run.ok ? { result: run.result } : { error: run.error }),
-      });
+    for (const { task, settlement } of settled) {
+      if (settlement.state === 'failed') continue;
+      await options.journal.record(journalEntryOf(task, settlement, 'redis', finishedAt));
       summary.journaled += 1;
     }
   }

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createInProcessConsumer } from '../../lib/local/in-process-consumer.js';
 import { silentLogger } from '../../lib/observability/logger.js';
 import { defineTask } from '../../lib/tasks/define-task.js';
+import { createInProcessConsumer } from '../../local/in-process-consumer.js';
 import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.js';
 import { plentyOfTime, receiveRecords } from '../support/sqs-records.js';
 import type { HarnessRuntime } from '../support/tandem-harness.js';
@@ -20,11 +20,11 @@ afterAll(async () => {
 
 /** Delivers what the task queue holds once, settling records as the event source mapping does. */
 async function deliverOnce(runtime: HarnessRuntime, remainingTimeMs = plentyOfTime, waitSeconds = 1) {
-  const records = await receiveRecords(runtime.sqs.tasks, 10, waitSeconds);
-  const result = await runtime.processSqs(records, remainingTimeMs);
+  const records = await receiveRecords(runtime.adapters.sqs.tasks, 10, waitSeconds);
+  const result = await runtime.consumeSqs(records, remainingTimeMs);
   const failed = new Set(result.batchItemFailures.map((failure) => failure.itemIdentifier));
   for (const record of records) {
-    if (!failed.has(record.messageId)) await runtime.sqs.tasks.deleteMessage(record.receiptHandle);
+    if (!failed.has(record.messageId)) await runtime.adapters.sqs.tasks.deleteMessage(record.receiptHandle);
   }
   return { records, result };
 }
@@ -80,7 +80,7 @@ describe('a consumer that dies mid-task', () => {
       ],
     });
 
-    const receipt = await healthy.enqueue.enqueue({ type: 'block', payload: null });
+    const receipt = await healthy.enqueue({ type: 'block', payload: null });
     expect(receipt.via).toBe('redis');
     const zombieDrain = zombie.drain(plentyOfTime).catch(() => undefined);
     await startedRun;
@@ -140,8 +140,8 @@ describe('a task that outlives its timeout', () => {
 
   it('Redis path: the slow attempt is cut off and retried; it succeeds, or dies after maxAttempts', async () => {
     const runtime = await world.runtime({ tasks: [overrun] });
-    const recovers = await runtime.enqueue.enqueue({ type: 'overrun', payload: { slowAttempts: 1 } });
-    const neverFast = await runtime.enqueue.enqueue({
+    const recovers = await runtime.enqueue({ type: 'overrun', payload: { slowAttempts: 1 } });
+    const neverFast = await runtime.enqueue({
       type: 'overrun',
       payload: { slowAttempts: 99 },
       maxAttempts: 2,
@@ -172,7 +172,7 @@ describe('a task that outlives its timeout', () => {
   it('SQS path: the slow attempt is retried after a visibility backoff and succeeds once', async () => {
     const runtime = await world.runtime({ tasks: [overrun] });
     await world.harness.stack.server.kill('SIGKILL');
-    const receipt = await runtime.enqueue.enqueue({ type: 'overrun', payload: { slowAttempts: 1 } });
+    const receipt = await runtime.enqueue({ type: 'overrun', payload: { slowAttempts: 1 } });
     await world.heal();
     expect(receipt.via).toBe('sqs');
     await sleep(350);
@@ -197,10 +197,15 @@ describe('two reconcilers at once', () => {
     for (let round = 0; round < 3; round++) {
       const ids: string[] = [];
       for (let n = 0; n < 5; n++) {
-        ids.push((await first.enqueue.enqueue({ type: 'record', payload: { n } })).id);
+        ids.push((await first.enqueue({ type: 'record', payload: { n } })).id);
       }
       // Claimed with a lease that is already over: a consumer that died at once.
-      const lease = await first.redisQueue.claim({ max: 5, leaseMs: 1, consumerId: 'gone', slotTtlMs: 1 });
+      const lease = await first.adapters.redis.claim({
+        max: 5,
+        leaseMs: 1,
+        consumerId: 'gone',
+        slotTtlMs: 1,
+      });
       expect(lease.tasks).toHaveLength(5);
       await sleep(5);
       const reports = await Promise.all([first.reconcile(), second.reconcile()]);
@@ -235,7 +240,7 @@ describe('the Lambda deadline arrives mid-batch', () => {
   it('Redis path: running tasks are cut at the deadline, unstarted leases go back; a next invocation runs the rest', async () => {
     const runtime = await world.runtime({ tasks: [slow], env: { CONSUMER_CONCURRENCY: '2' } });
     const ids: string[] = [];
-    for (let n = 0; n < 10; n++) ids.push((await runtime.enqueue.enqueue({ type: 'slow', payload: n })).id);
+    for (let n = 0; n < 10; n++) ids.push((await runtime.enqueue({ type: 'slow', payload: n })).id);
 
     // The drain keeps a 5 s margin: this Lambda has 0.7 s of working time left.
     const deadline = Date.now() + 5_700;
@@ -243,7 +248,7 @@ describe('the Lambda deadline arrives mid-batch', () => {
     expect(summary.claimed).toBe(10);
     expect(summary.released).toBeGreaterThan(0);
     expect(summary.succeeded + summary.failed + summary.released).toBe(10);
-    const depths = await runtime.redisQueue.depths();
+    const depths = await runtime.adapters.redis.depths();
     expect(depths.active.depth).toBe(0);
 
     // The next invocation.
@@ -263,7 +268,7 @@ describe('the Lambda deadline arrives mid-batch', () => {
     const runtime = await world.runtime({ tasks: [slow] });
     await world.harness.stack.server.kill('SIGKILL');
     const ids: string[] = [];
-    for (let n = 0; n < 5; n++) ids.push((await runtime.enqueue.enqueue({ type: 'slow', payload: n })).id);
+    for (let n = 0; n < 5; n++) ids.push((await runtime.enqueue({ type: 'slow', payload: n })).id);
     await world.heal();
     await sleep(350);
     await runtime.health();
@@ -293,10 +298,10 @@ describe('liveness after a flap', () => {
     let wake = async () => {};
     const runtime = await world.runtime({ wakeConsumer: () => wake() });
     // Healthy first, so Redis has the script cached (a NOSCRIPT round trip would make the fault miss).
-    await runtime.enqueue.enqueue({ type: 'record', payload: {} });
+    await runtime.enqueue({ type: 'record', payload: {} });
     await runtime.drain(plentyOfTime);
     await world.redisHop.setMode({ kind: 'latency', ms: 400, direction: 'to-client' });
-    const unanswered = await runtime.enqueue.enqueue({ type: 'record', payload: {} });
+    const unanswered = await runtime.enqueue({ type: 'record', payload: {} });
     expect(unanswered.via).toBe('sqs');
     await world.heal();
     await sleep(350);
@@ -308,7 +313,7 @@ describe('liveness after a flap', () => {
     });
     wake = () => consumer.wake();
     try {
-      const later = await runtime.enqueue.enqueue({ type: 'record', payload: {} });
+      const later = await runtime.enqueue({ type: 'record', payload: {} });
       expect(later.via).toBe('redis');
       await runtime.reconcile();
       await waitUntil(() => world.runs.count(later.id) > 0, 'the later task to run', 3_000);

@@ -131,7 +131,7 @@ describe('enqueue under faults between the Upstash client and the bridge', () =>
     );
     expectKeptPromises(run);
     expect(run.verdict.viaSqs).toBe(0);
-    expect(run.runtime.breaker.state).toBe('closed');
+    expect(run.runtime.adapters.guard.state).toBe('closed');
   });
 
   it('latency over the deadline: fails over, and the late Redis copies run once', async () => {
@@ -371,7 +371,7 @@ describe('enqueue when something else answers in place of the bridge', () => {
       const runtime = await world.runtime({
         env: { UPSTASH_REDIS_REST_URL: `http://127.0.0.1:${impostor.port}` },
       });
-      const receipt = await runtime.enqueue.enqueue({ type: 'record', payload: {} });
+      const receipt = await runtime.enqueue({ type: 'record', payload: {} });
       expect(receipt.via).toBe('sqs');
     } finally {
       await impostor.close();
@@ -406,14 +406,14 @@ describe('enqueue and consume when SQS goes away', () => {
     // This container must know Redis is back (its breaker opened during the outage) so that runs are claimed.
     await sleep(COOLDOWN_MS + 50);
     await runtime.health();
-    expect(runtime.breaker.state).toBe('closed');
+    expect(runtime.adapters.guard.state).toBe('closed');
 
-    const records = await receiveRecords(runtime.sqs.tasks, 10, 1);
+    const records = await receiveRecords(runtime.adapters.sqs.tasks, 10, 1);
     expect(records).toHaveLength(10);
     await world.harness.sqs.pause();
-    const result = await runtime.processSqs(records, plentyOfTime);
+    const result = await runtime.consumeSqs(records, plentyOfTime);
     const deletes = await Promise.allSettled(
-      records.map((record) => runtime.sqs.tasks.deleteMessage(record.receiptHandle)),
+      records.map((record) => runtime.adapters.sqs.tasks.deleteMessage(record.receiptHandle)),
     );
     await world.harness.sqs.resume();
     expect(result.outcomes.succeeded).toBe(10);
@@ -421,15 +421,15 @@ describe('enqueue and consume when SQS goes away', () => {
 
     // The queue's visibility timeout (2 s) passes, SQS delivers all ten again: each is a suppressed duplicate.
     await sleep(2_100);
-    const again = await receiveRecords(runtime.sqs.tasks, 10, 2);
+    const again = await receiveRecords(runtime.adapters.sqs.tasks, 10, 2);
     expect(again).toHaveLength(10);
-    const second = await runtime.processSqs(again, plentyOfTime);
+    const second = await runtime.consumeSqs(again, plentyOfTime);
     expect(second.outcomes.duplicate).toBe(10);
     const result2 = verdict(attempts, world.runs);
     printObservation('sqs gone during deletes', result2, { redelivered: again.length });
     expect(result2.duplicated).toEqual([]);
     expect(result2.lost).toEqual([]);
-    for (const record of again) await runtime.sqs.tasks.deleteMessage(record.receiptHandle);
+    for (const record of again) await runtime.adapters.sqs.tasks.deleteMessage(record.receiptHandle);
   });
 
   // Found by this suite: a Redis call that timed out may still be executed by Redis afterwards. When SQS

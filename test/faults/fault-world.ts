@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Redis as IORedis } from 'ioredis';
 import { z } from 'zod';
-import { type RestBridge, startRestBridge } from '../../lib/local/rest-bridge/index.js';
+import type { TandemAppOptions } from '../../lib/app/create-tandem-app.js';
 import { EnqueueUnavailableError } from '../../lib/queue/errors.js';
-import type { RuntimeOptions } from '../../lib/runtime/create-runtime.js';
 import { defineTask, type TaskDefinition } from '../../lib/tasks/define-task.js';
+import { type RestBridge, startRestBridge } from '../../local/rest-bridge/index.js';
 import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.js';
 import { plentyOfTime, receiveRecords } from '../support/sqs-records.js';
 import {
@@ -40,7 +40,7 @@ export interface FaultWorld {
   /** Another runtime on the same queues as `runtime` (another Lambda container), with its own breaker. */
   sibling(
     of: HarnessRuntime,
-    options?: Omit<RuntimeOptions, 'config'> & { env?: Record<string, string> },
+    options?: Omit<TandemAppOptions, 'config' | 'adapters'> & { env?: Record<string, string> },
   ): HarnessRuntime;
   /** Both proxies back to pass-through, Redis running and writable, SQS listening. */
   heal(): Promise<void>;
@@ -194,7 +194,7 @@ export async function enqueueMany(
       const id = `${prefix}-${next++}`;
       const started = performance.now();
       try {
-        const receipt = await runtime.enqueue.enqueue({ type: 'record', id, payload: {} });
+        const receipt = await runtime.enqueue({ type: 'record', id, payload: {} });
         attempts.push({
           id,
           outcome: 'receipt',
@@ -233,14 +233,14 @@ export async function settle(
     await runtime.reconcile();
     await runtime.drain(plentyOfTime).catch(() => undefined);
     for (let batch = 0; batch < 50; batch++) {
-      const records = await receiveRecords(runtime.sqs.tasks, 10, 0).catch(() => []);
+      const records = await receiveRecords(runtime.adapters.sqs.tasks, 10, 0).catch(() => []);
       if (records.length === 0) break;
-      const result = await runtime.processSqs(records, plentyOfTime);
+      const result = await runtime.consumeSqs(records, plentyOfTime);
       const failed = new Set(result.batchItemFailures.map((failure) => failure.itemIdentifier));
       await Promise.allSettled(
         records
           .filter((record) => !failed.has(record.messageId))
-          .map((record) => runtime.sqs.tasks.deleteMessage(record.receiptHandle)),
+          .map((record) => runtime.adapters.sqs.tasks.deleteMessage(record.receiptHandle)),
       );
     }
     const allRan = expected.every((id) => runs.count(id) > 0);
@@ -252,8 +252,8 @@ export async function settle(
           .slice(0, 5)
           .join(
             ', ',
-          )}); redis ${JSON.stringify(await runtime.redisQueue.depths().catch(String))}; sqs ${JSON.stringify(
-          await runtime.sqs.depths().catch(String),
+          )}); redis ${JSON.stringify(await runtime.adapters.redis.depths().catch(String))}; sqs ${JSON.stringify(
+          await runtime.adapters.sqs.depths().catch(String),
         )}`,
       );
     }
@@ -263,8 +263,8 @@ export async function settle(
 
 async function queuesEmpty(runtime: HarnessRuntime): Promise<boolean> {
   try {
-    const redis = await runtime.redisQueue.depths();
-    const sqs = await runtime.sqs.depths();
+    const redis = await runtime.adapters.redis.depths();
+    const sqs = await runtime.adapters.sqs.depths();
     return (
       redis.ready.depth + redis.delayed.depth + redis.active.depth === 0 &&
       sqs.tasks.visible + sqs.tasks.inFlight + sqs.tasks.delayed === 0 &&

@@ -4,9 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { Redis as IORedis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStack, startLocalStack } from '../../lib/local/index.js';
-import { type RestBridge, startRestBridge } from '../../lib/local/rest-bridge/index.js';
 import type { Logger } from '../../lib/observability/logger.js';
+import { type LocalStack, startLocalStack } from '../../local/index.js';
+import { type RestBridge, startRestBridge } from '../../local/rest-bridge/index.js';
 import { type FaultMode, type FaultProxy, startFaultProxy } from '../support/fault-proxy.js';
 import { type RedisServer, startRedisServer } from '../support/redis-server.js';
 import { type SqsEmulator, startSqsEmulator } from '../support/sqs-emulator.js';
@@ -67,6 +67,7 @@ beforeAll(async () => {
   control = new IORedis(redis.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
   control.on('error', () => {});
   stack = await startLocalStack({
+    tasks: [],
     env: {
       PORT: '0',
       UPSTASH_REDIS_REST_URL: `http://${clientHop.address}`,
@@ -306,8 +307,8 @@ async function drainFully(acked: readonly string[]): Promise<{ ok: boolean; ms: 
 
 async function queuesEmpty(): Promise<boolean> {
   try {
-    const depths = await stack.runtime.redisDepths();
-    const counts = await stack.runtime.sqs.depths();
+    const { redis: depths, sqs: counts } = await stack.runtime.queues();
+    if (!depths.available || !counts.available) return false;
     return (
       depths.ready.depth + depths.delayed.depth + depths.active.depth === 0 &&
       counts.tasks.visible + counts.tasks.inFlight + counts.tasks.delayed === 0 &&

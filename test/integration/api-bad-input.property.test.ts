@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiHandler } from '../../functions/api.js';
+import { createApiHandler } from '../../lib/handlers/api-handler.js';
 import { apiGatewayEvent } from '../support/api-gateway-event.js';
 import {
   type HarnessRuntime,
@@ -16,7 +16,7 @@ let handler: ReturnType<typeof createApiHandler>;
 beforeAll(async () => {
   harness = await startTandemHarness();
   runtime = await harness.runtime();
-  handler = createApiHandler(runtime);
+  handler = createApiHandler(() => runtime);
 });
 afterAll(async () => {
   await harness?.stop();
@@ -36,8 +36,8 @@ async function post(path: string, body: string) {
 }
 
 async function storedAnything(): Promise<boolean> {
-  const redis = await runtime.redisQueue.depths();
-  const sqs = await runtime.sqs.depths();
+  const redis = await runtime.adapters.redis.depths();
+  const sqs = await runtime.adapters.sqs.depths();
   return redis.ready.depth + redis.delayed.depth > 0 || sqs.tasks.visible + sqs.tasks.delayed > 0;
 }
 

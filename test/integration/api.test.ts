@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { type ApiHandler, createApiHandler } from '../../functions/api.js';
 import { createApiApp } from '../../lib/api/index.js';
+import { type ApiHandler, createApiHandler } from '../../lib/handlers/api-handler.js';
 import { defineTask } from '../../lib/tasks/define-task.js';
 import { UnrecoverableTaskError } from '../../lib/tasks/errors.js';
 import { type ApiGatewayRequest, apiGatewayEvent } from '../support/api-gateway-event.js';
@@ -49,7 +49,7 @@ interface CallOptions extends ApiGatewayRequest {
 /** A runtime on its own queues, and its Lambda handler, called with API Gateway HTTP API events. */
 async function setup(env: Record<string, string> = {}) {
   const runtime = await harness.runtime({ env, tasks: [doomed] });
-  const api: ApiHandler = createApiHandler(runtime);
+  const api: ApiHandler = createApiHandler(() => runtime);
   const call = async ({
     token = TEST_API_TOKEN,
     headers = {},
@@ -77,7 +77,7 @@ async function setup(env: Record<string, string> = {}) {
 
 /** Every task either backend holds, in any state: what "nothing stored" is checked against. */
 async function storedTaskCount(runtime: HarnessRuntime): Promise<number> {
-  const redis = await runtime.redisQueue.depths();
+  const redis = await runtime.adapters.redis.depths();
   const { messages } = await harness.sqs.inspect(runtime.queues.taskQueueUrl);
   const inRedis = redis.ready.depth + redis.delayed.depth + redis.active.depth + redis.dead.depth;
   return inRedis + messages.ready.length + messages.delayed.length + messages.inflight.length;
@@ -110,7 +110,7 @@ describe('HTTP API through the Lambda adapter (API Gateway HTTP API v2 events)',
       updatedAt: expect.stringMatching(ISO),
       runAt: expect.stringMatching(ISO),
     });
-    expect((await runtime.redisQueue.depths()).ready.depth).toBe(1);
+    expect((await runtime.adapters.redis.depths()).ready.depth).toBe(1);
   });
 
   it('passes the X-Ray trace id into the stored task, and reads a base64-encoded body', async () => {
@@ -126,7 +126,7 @@ describe('HTTP API through the Lambda adapter (API Gateway HTTP API v2 events)',
     });
     expect(created.status).toBe(202);
     expect(created.body).toMatchObject({ id: 'trace-me', state: 'queued' });
-    const lease = await runtime.redisQueue.claim({
+    const lease = await runtime.adapters.redis.claim({
       max: 1,
       leaseMs: 5_000,
       consumerId: 'test',
@@ -227,7 +227,7 @@ describe('HTTP API through the Lambda adapter (API Gateway HTTP API v2 events)',
     expect(response.body.error).toMatchObject({ code: 'invalid_task', message: expect.any(String) });
     expect(response.body.error.issues).toContainEqual(expect.objectContaining({ path }));
     expect(await storedTaskCount(runtime)).toBe(0);
-    expect((await runtime.sqs.depths()).tasks).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
+    expect((await runtime.adapters.sqs.depths()).tasks).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
   });
 
   it('answers 400 for malformed JSON, 415 for another content type, 413 over 256 KiB, storing nothing', async () => {
@@ -273,7 +273,7 @@ describe('HTTP API through the Lambda adapter (API Gateway HTTP API v2 events)',
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('conflict');
     expect((await call({ method: 'GET', path: `/tasks/${body.id}` })).body.state).toBe('cancelled');
-    expect((await runtime.redisQueue.depths()).ready.depth).toBe(0);
+    expect((await runtime.adapters.redis.depths()).ready.depth).toBe(0);
   });
 
   it('GET /health answers 200 with both paths up', async () => {
@@ -420,8 +420,8 @@ describe('HTTP API through the Lambda adapter (API Gateway HTTP API v2 events)',
     expect(held).toHaveLength(1);
     expect(held).not.toContain('both-down-1');
     expect(held).not.toContain('both-down-2');
-    expect(await runtime.redisQueue.status('both-down-1')).toBeNull();
-    expect(await runtime.redisQueue.status('both-down-2')).toBeNull();
+    expect(await runtime.adapters.redis.status('both-down-1')).toBeNull();
+    expect(await runtime.adapters.redis.status('both-down-2')).toBeNull();
   });
 });
 

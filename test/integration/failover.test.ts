@@ -2,8 +2,9 @@ import { Redis as UpstashRedis } from '@upstash/redis';
 import { Redis as IORedis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EnqueueUnavailableError } from '../../lib/queue/errors.js';
-import { CircuitBreaker } from '../../lib/queue/failover/circuit-breaker.js';
 import { FailoverProducer } from '../../lib/queue/failover/failover-producer.js';
+import { GuardedTaskQueue } from '../../lib/queue/guard/guarded-task-queue.js';
+import { RedisGuard } from '../../lib/queue/guard/redis-guard.js';
 import { RedisTaskQueue } from '../../lib/queue/redis/redis-task-queue.js';
 import { makeEnvelope } from '../support/envelopes.js';
 import { type HarnessRuntime, startTandemHarness, type TandemHarness } from '../support/tandem-harness.js';
@@ -51,40 +52,40 @@ async function sqsTaskIds(runtime: HarnessRuntime): Promise<string[]> {
 describe('failover to SQS', () => {
   it('a stalled Redis costs one deadline, then the breaker skips it until the cooldown, then traffic returns', async () => {
     const runtime = await fastFailover();
-    expect((await runtime.enqueue.enqueue(echo())).via).toBe('redis');
+    expect((await runtime.enqueue(echo())).via).toBe('redis');
 
     harness.stack.server.pause();
     try {
-      const first = await timed(runtime.enqueue.enqueue(echo('during outage')));
+      const first = await timed(runtime.enqueue(echo('during outage')));
       expect(first.value.via).toBe('sqs');
       expect(first.ms).toBeLessThan(REDIS_TIMEOUT_MS + SQS_TIMEOUT_MS);
-      expect(runtime.breaker.state).toBe('open');
+      expect(runtime.adapters.guard.state).toBe('open');
       expect(await sqsTaskIds(runtime)).toEqual([first.value.id]);
 
       // Open: no request reaches Redis at all.
       harness.stack.bridge.resetStats();
-      for (let i = 0; i < 5; i++) expect((await runtime.enqueue.enqueue(echo())).via).toBe('sqs');
+      for (let i = 0; i < 5; i++) expect((await runtime.enqueue(echo())).via).toBe('sqs');
       expect(harness.stack.bridge.stats.requests).toBe(0);
     } finally {
       harness.stack.server.resume();
     }
     await waitFor(
-      async () => (await runtime.enqueue.enqueue(echo('after'))).via === 'redis',
+      async () => (await runtime.enqueue(echo('after'))).via === 'redis',
       'traffic back on Redis',
       {
         timeoutMs: 5_000,
         intervalMs: 100,
       },
     );
-    expect(runtime.breaker.state).toBe('closed');
+    expect(runtime.adapters.guard.state).toBe('closed');
   });
 
   it('Redis refusing connections (killed) fails over at once', async () => {
     const runtime = await fastFailover();
-    await runtime.enqueue.enqueue(echo());
+    await runtime.enqueue(echo());
     await harness.stack.server.kill('SIGKILL');
     try {
-      const receipt = await timed(runtime.enqueue.enqueue(echo()));
+      const receipt = await timed(runtime.enqueue(echo()));
       expect(receipt.value).toMatchObject({ via: 'sqs', duplicate: false, state: 'queued' });
       expect(receipt.ms).toBeLessThan(REDIS_TIMEOUT_MS + SQS_TIMEOUT_MS);
       expect(await sqsTaskIds(runtime)).toContain(receipt.value.id);
@@ -100,9 +101,9 @@ describe('failover to SQS', () => {
     try {
       await control.config('SET', 'maxmemory-policy', 'noeviction');
       await control.config('SET', 'maxmemory', '1');
-      const receipt = await runtime.enqueue.enqueue(echo());
+      const receipt = await runtime.enqueue(echo());
       expect(receipt.via).toBe('sqs');
-      expect(await runtime.redisQueue.status(receipt.id).catch(() => null)).toBeNull();
+      expect(await runtime.adapters.redis.status(receipt.id).catch(() => null)).toBeNull();
     } finally {
       await control.config('SET', 'maxmemory', '0');
       control.disconnect();
@@ -130,17 +131,16 @@ describe('failover to SQS', () => {
       idempotencyTtlMs: 60_000,
       resultTtlMs: 60_000,
     });
+    const guard = new RedisGuard({ failureThreshold: 3, cooldownMs: 1_000, timeoutMs: REDIS_TIMEOUT_MS });
     const producer = new FailoverProducer({
-      primary: queue,
-      fallback: runtime.sqs.tasks,
-      breaker: new CircuitBreaker({ failureThreshold: 3, cooldownMs: 1_000 }),
-      primaryTimeoutMs: REDIS_TIMEOUT_MS,
+      primary: new GuardedTaskQueue(queue, guard),
+      fallback: runtime.adapters.sqs.tasks,
       fallbackTimeoutMs: SQS_TIMEOUT_MS,
     });
     const task = makeEnvelope({ type: 'http', payload: { url: 'http://127.0.0.1:9/' } });
     const { receipts } = await producer.enqueue([task]);
     expect(receipts).toEqual([{ id: task.id, state: 'queued', duplicate: false, via: 'sqs' }]);
-    expect(await runtime.redisQueue.status(task.id)).toBeNull();
+    expect(await runtime.adapters.redis.status(task.id)).toBeNull();
     expect(await sqsTaskIds(runtime)).toEqual([task.id]);
   });
 
@@ -149,7 +149,7 @@ describe('failover to SQS', () => {
     harness.stack.server.pause();
     await harness.sqs.pause();
     try {
-      const attempt = timed(runtime.enqueue.enqueue(echo()));
+      const attempt = timed(runtime.enqueue(echo()));
       const error = await attempt.then(
         () => undefined,
         (caught: unknown) => caught,
@@ -165,11 +165,9 @@ describe('failover to SQS', () => {
 
   it('bad input never fails over: it is refused before anything is stored', async () => {
     const runtime = await fastFailover();
-    await expect(runtime.enqueue.enqueue({ type: 'no-such-type', payload: {} })).rejects.toThrow(
-      /unknown task type/,
-    );
-    await expect(runtime.enqueue.enqueue({ type: 'http', payload: { url: 'ftp://x' } })).rejects.toThrow();
-    expect((await runtime.redisQueue.depths()).ready.depth).toBe(0);
+    await expect(runtime.enqueue({ type: 'no-such-type', payload: {} })).rejects.toThrow(/unknown task type/);
+    await expect(runtime.enqueue({ type: 'http', payload: { url: 'ftp://x' } })).rejects.toThrow();
+    expect((await runtime.adapters.redis.depths()).ready.depth).toBe(0);
     expect(await sqsTaskIds(runtime)).toEqual([]);
   });
 });

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createConsumeHandler } from '../../functions/consume.js';
 import { createEventsHandler } from '../../functions/events.js';
-import { createReconcileHandler } from '../../functions/reconcile.js';
 import { createScheduleHandler } from '../../functions/schedule.js';
 import { tasks as deploymentTasks } from '../../functions/tasks.js';
+import { WAKE_EVENT } from '../../lib/app/lambda-waker.js';
+import { createConsumeHandler } from '../../lib/handlers/consume-handler.js';
+import { createReconcileHandler } from '../../lib/handlers/reconcile-handler.js';
 import { createEmfMetrics } from '../../lib/observability/metrics.js';
 import { EnqueueUnavailableError } from '../../lib/queue/errors.js';
-import { WAKE_EVENT } from '../../lib/runtime/lambda-waker.js';
 import { defineTask } from '../../lib/tasks/define-task.js';
 import { UnrecoverableTaskError } from '../../lib/tasks/errors.js';
 import type { TaskEnvelope } from '../../lib/tasks/task-envelope.js';
@@ -96,16 +96,16 @@ function metricValues(
 
 /** Nothing stored anywhere: the witness for "a bad event enqueues nothing". */
 async function expectNothingStored(runtime: HarnessRuntime) {
-  const depths = await runtime.redisQueue.depths();
+  const depths = await runtime.adapters.redis.depths();
   expect([depths.ready.depth, depths.delayed.depth, depths.active.depth, depths.dead.depth]).toEqual([
     0, 0, 0, 0,
   ]);
-  expect(await runtime.sqs.tasks.counts()).toMatchObject({ visible: 0, inFlight: 0, delayed: 0 });
+  expect(await runtime.adapters.sqs.tasks.counts()).toMatchObject({ visible: 0, inFlight: 0, delayed: 0 });
 }
 
 /** Drains Redis as a wake-up would and returns what ran. */
 async function drainAll(runtime: HarnessRuntime) {
-  await createConsumeHandler(runtime)(WAKE_EVENT, lambdaContext());
+  await createConsumeHandler(() => runtime)(WAKE_EVENT, lambdaContext());
   return runs;
 }
 
@@ -122,13 +122,13 @@ describe('consume handler', () => {
     const ok = makeEnvelope({ type: 'echo', payload: { message: 'hi' }, enqueuedVia: 'sqs' });
     const failing = makeEnvelope({ type: 'always-fails', payload: null, maxAttempts: 3, enqueuedVia: 'sqs' });
     const doomed = makeEnvelope({ type: 'unrecoverable', payload: null, maxAttempts: 3, enqueuedVia: 'sqs' });
-    await runtime.sqs.tasks.enqueue([ok, failing, doomed]);
-    const records = await receiveRecords(runtime.sqs.tasks);
+    await runtime.adapters.sqs.tasks.enqueue([ok, failing, doomed]);
+    const records = await receiveRecords(runtime.adapters.sqs.tasks);
     expect(records).toHaveLength(3);
     const messageIdOf = (task: TaskEnvelope) =>
       records.find((record) => (JSON.parse(record.body) as TaskEnvelope).id === task.id)?.messageId;
 
-    const result = await createConsumeHandler(runtime)(sqsEvent(records), lambdaContext());
+    const result = await createConsumeHandler(() => runtime)(sqsEvent(records), lambdaContext());
 
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: messageIdOf(failing) }] });
     expect(await runtime.status(ok.id)).toMatchObject({ state: 'succeeded', result: { message: 'hi' } });
@@ -144,13 +144,17 @@ describe('consume handler', () => {
   it('suppresses and counts a redelivery of a task that already ran', async () => {
     const { runtime, metricLines } = await setup();
     const task = makeEnvelope({ type: 'record', payload: { n: 1 }, enqueuedVia: 'sqs' });
-    const consume = createConsumeHandler(runtime);
-    await runtime.sqs.tasks.enqueue([task]);
-    expect(await consume(sqsEvent(await receiveRecords(runtime.sqs.tasks)), lambdaContext())).toEqual({
+    const consume = createConsumeHandler(() => runtime);
+    await runtime.adapters.sqs.tasks.enqueue([task]);
+    expect(
+      await consume(sqsEvent(await receiveRecords(runtime.adapters.sqs.tasks)), lambdaContext()),
+    ).toEqual({
       batchItemFailures: [],
     });
-    await runtime.sqs.tasks.enqueue([task]);
-    expect(await consume(sqsEvent(await receiveRecords(runtime.sqs.tasks)), lambdaContext())).toEqual({
+    await runtime.adapters.sqs.tasks.enqueue([task]);
+    expect(
+      await consume(sqsEvent(await receiveRecords(runtime.adapters.sqs.tasks)), lambdaContext()),
+    ).toEqual({
       batchItemFailures: [],
     });
     expect(runs.map((run) => run.id)).toEqual([task.id]);
@@ -160,21 +164,24 @@ describe('consume handler', () => {
   it('drains Redis on a wake event', async () => {
     const { runtime, metricLines } = await setup();
     const receipts = await Promise.all(
-      [1, 2, 3].map((n) => runtime.enqueue.enqueue({ type: 'record', payload: { n } })),
+      [1, 2, 3].map((n) => runtime.enqueue({ type: 'record', payload: { n } })),
     );
     expect(receipts.map((receipt) => receipt.via)).toEqual(['redis', 'redis', 'redis']);
 
-    const summary = await createConsumeHandler(runtime)(WAKE_EVENT, lambdaContext());
+    const summary = await createConsumeHandler(() => runtime)(WAKE_EVENT, lambdaContext());
 
     expect(summary).toMatchObject({ claimed: 3, succeeded: 3, failed: 0, dead: 0 });
     expect(runs.map((run) => run.id).sort()).toEqual(receipts.map((receipt) => receipt.id).sort());
-    expect((await runtime.redisQueue.depths()).ready.depth).toBe(0);
+    expect((await runtime.adapters.redis.depths()).ready.depth).toBe(0);
     expect(metricValues(metricLines, 'TaskOutcome', { via: 'redis', outcome: 'succeeded' })).toEqual([3]);
   });
 
   it('refuses an event it was not made for, acknowledging nothing', async () => {
     const { runtime } = await setup();
-    const consume = createConsumeHandler(runtime) as (event: unknown, context: unknown) => Promise<unknown>;
+    const consume = createConsumeHandler(() => runtime) as (
+      event: unknown,
+      context: unknown,
+    ) => Promise<unknown>;
     await expect(consume({ Records: [{ eventSource: 'aws:kinesis' }] }, lambdaContext())).rejects.toThrow(
       /unsupported event/,
     );
@@ -184,11 +191,11 @@ describe('consume handler', () => {
 describe('reconcile handler', () => {
   it('answers a scheduled event with a report of what it did', async () => {
     const { runtime } = await setup();
-    const delayed = await runtime.enqueue.enqueue({ type: 'record', payload: null, delaySeconds: 1 });
+    const delayed = await runtime.enqueue({ type: 'record', payload: null, delaySeconds: 1 });
     expect(delayed.state).toBe('scheduled');
     await new Promise((resolve) => setTimeout(resolve, 1_100));
 
-    const report = await createReconcileHandler(runtime)(scheduledEvent(new Date().toISOString()));
+    const report = await createReconcileHandler(() => runtime)(scheduledEvent(new Date().toISOString()));
 
     expect(report).toMatchObject({ ran: true, redis: { ok: true }, promoted: 1, errors: [] });
     expect(report.sqsDepths).toBeDefined();

@@ -5,11 +5,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStack, startLocalStack } from '../../lib/local/index.js';
-import { startRestBridge } from '../../lib/local/rest-bridge/index.js';
+import { tasks } from '../../functions/tasks.js';
 import { silentLogger } from '../../lib/observability/logger.js';
 import { createRedisClient } from '../../lib/queue/redis/create-redis-client.js';
 import { RedisTaskQueue } from '../../lib/queue/redis/redis-task-queue.js';
+import { type LocalStack, startLocalStack } from '../../local/index.js';
+import { startRestBridge } from '../../local/rest-bridge/index.js';
 import { type RedisServer, startRedisServer } from '../support/redis-server.js';
 import { type SqsEmulator, startSqsEmulator } from '../support/sqs-emulator.js';
 import { waitFor } from '../support/wait-for.js';
@@ -35,6 +36,7 @@ describe('the local stack, in process', () => {
 
   beforeAll(async () => {
     stack = await startLocalStack({
+      tasks,
       env: stackEnv({ RECONCILE_EVERY_MS: '300' }),
       logger: silentLogger,
       print: (line) => printed.push(line),
@@ -143,6 +145,7 @@ describe('stopping the local stack', () => {
     // An SQS of the test's own (through SQS_ENDPOINT), so its queues can be read after the stack is gone.
     sqs = await startSqsEmulator();
     stack = await startLocalStack({
+      tasks,
       env: stackEnv({
         QUEUE_NAME: queueName,
         SQS_ENDPOINT: sqs.endpoint,
@@ -214,6 +217,7 @@ describe('starting without a local Redis', () => {
   it('says plainly that Redis is unreachable, and serves on the SQS path', async () => {
     const printed: string[] = [];
     const stack = await startLocalStack({
+      tasks,
       env: stackEnv({ REDIS_URL: `redis://127.0.0.1:${await closedPort()}` }),
       logger: silentLogger,
       print: (line) => printed.push(line),
@@ -239,6 +243,7 @@ describe('starting without a local Redis', () => {
     const upstash = await startRestBridge({ redisUrl: redis.url, token: randomBytes(12).toString('hex') });
     const printed: string[] = [];
     const stack = await startLocalStack({
+      tasks,
       env: stackEnv({
         UPSTASH_REDIS_REST_URL: upstash.url,
         UPSTASH_REDIS_REST_TOKEN: upstash.token,
@@ -271,10 +276,10 @@ describe('npm start', () => {
   });
 
   it('prints the API URL and a token, serves /health, and exits 0 on Ctrl-C', async () => {
-    // What `npx tsx lib/local/main.ts` runs, without npm in between: npm answers a Ctrl-C by dying of the
+    // What `npx tsx local/main.ts` runs, without npm in between: npm answers a Ctrl-C by dying of the
     // signal itself, which would hide the exit code of the stack. Detached: a process group of its own, so
     // the signal reaches every process the way a terminal's Ctrl-C does.
-    child = spawn(join('node_modules', '.bin', 'tsx'), ['lib/local/main.ts'], {
+    child = spawn(join('node_modules', '.bin', 'tsx'), ['local/main.ts'], {
       env: childEnv({ PORT: '0', REDIS_URL: redis.url, QUEUE_NAME: `cli-${randomBytes(4).toString('hex')}` }),
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScheduleInputSchema } from '../../functions/schedule.js';
 import { tasks as deploymentTasks } from '../../functions/tasks.js';
-import { WAKE_EVENT } from '../../lib/runtime/lambda-waker.js';
+import { WAKE_EVENT } from '../../lib/app/lambda-waker.js';
 import { renderInputTransformer, scheduledEvent } from '../support/lambda-events.js';
 import { readZip } from '../support/read-zip.js';
 import { startTandemHarness, type TandemHarness } from '../support/tandem-harness.js';
@@ -290,7 +290,7 @@ describe('the bundles', () => {
 
   it('consume, as bundled, drains a task from real Redis on a wake event', async () => {
     const runtime = await harness.runtime({ tasks: deploymentTasks });
-    const receipt = await runtime.enqueue.enqueue({ type: 'echo', payload: { message: 'from the bundle' } });
+    const receipt = await runtime.enqueue({ type: 'echo', payload: { message: 'from the bundle' } });
     const env = {
       ...runtime.env,
       AWS_REGION: 'us-east-1',

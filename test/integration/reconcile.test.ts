@@ -19,7 +19,7 @@ describe('reconciler wake-ups', () => {
       },
     });
     // An enqueue that reserved the slot ("waking") but whose caller never saw the reply, so nobody was woken.
-    const result = await runtime.redisQueue.enqueue([
+    const result = await runtime.adapters.redis.enqueue([
       makeEnvelope({ type: 'http', createdAt: Date.now() - 60_000 }),
     ]);
     expect(result.wakeConsumer).toBe(true);
@@ -36,8 +36,8 @@ describe('reconciler wake-ups', () => {
         wakes += 1;
       },
     });
-    await runtime.redisQueue.claim({ max: 0, leaseMs: 1_000, consumerId: 'draining', slotTtlMs: 60_000 });
-    await runtime.redisQueue.enqueue([makeEnvelope({ type: 'http' })]);
+    await runtime.adapters.redis.claim({ max: 0, leaseMs: 1_000, consumerId: 'draining', slotTtlMs: 60_000 });
+    await runtime.adapters.redis.enqueue([makeEnvelope({ type: 'http' })]);
     const report = await runtime.reconcile();
     expect(report.woke).toBe(false);
     expect(wakes).toBe(0);

@@ -129,14 +129,14 @@ describe.each(transports)('RedisTaskQueue over %s', (_transport, makeTransport) 
   });
 
   describe('retries and the dead set', () => {
-    it('a failed task waits for its retry time, then runs again; the last failure buries it', async () => {
+    it('a failed task waits for its retry time, then runs again; a burial (as the settle policy decides) is dead', async () => {
       const task = makeEnvelope({ maxAttempts: 2 });
       await queue.enqueue([task]);
       const first = await claimAll();
       const retryAt = clock.now + 2_000;
-      expect(
-        await queue.fail(first.token, [{ id: task.id, error: 'boom', unrecoverable: false, retryAt }]),
-      ).toEqual([{ id: task.id, state: 'failed' }]);
+      expect(await queue.fail(first.token, [{ id: task.id, error: 'boom', dead: false, retryAt }])).toEqual([
+        { id: task.id, state: 'failed' },
+      ]);
       expect(await queue.status(task.id)).toMatchObject({ state: 'failed', lastError: 'boom', attempt: 1 });
       expect((await claimAll()).tasks).toEqual([]);
 
@@ -144,7 +144,7 @@ describe.each(transports)('RedisTaskQueue over %s', (_transport, makeTransport) 
       const second = await claimAll();
       expect(second.tasks.map((t) => [t.id, t.attempt])).toEqual([[task.id, 2]]);
       expect(
-        await queue.fail(second.token, [{ id: task.id, error: 'boom again', unrecoverable: false, retryAt }]),
+        await queue.fail(second.token, [{ id: task.id, error: 'boom again', dead: true, retryAt }]),
       ).toEqual([{ id: task.id, state: 'dead' }]);
 
       const dead = await queue.listDead(10);
@@ -157,9 +157,7 @@ describe.each(transports)('RedisTaskQueue over %s', (_transport, makeTransport) 
       const task = makeEnvelope({ maxAttempts: 5 });
       await queue.enqueue([task]);
       const lease = await claimAll();
-      await queue.fail(lease.token, [
-        { id: task.id, error: 'gone', unrecoverable: true, retryAt: clock.now },
-      ]);
+      await queue.fail(lease.token, [{ id: task.id, error: 'gone', dead: true, retryAt: clock.now }]);
       expect((await queue.status(task.id))?.state).toBe('dead');
 
       expect(await queue.replayDead([task.id, 'not-dead'])).toEqual([task.id]);
@@ -174,7 +172,7 @@ describe.each(transports)('RedisTaskQueue over %s', (_transport, makeTransport) 
       const lease = await claimAll();
       await queue.fail(
         lease.token,
-        tasks.map((task) => ({ id: task.id, error: 'x', unrecoverable: true, retryAt: 0 })),
+        tasks.map((task) => ({ id: task.id, error: 'x', dead: true, retryAt: 0 })),
       );
       expect((await queue.replayDead()).sort()).toEqual(tasks.map((task) => task.id).sort());
     });
@@ -290,7 +288,7 @@ describe.each(transports)('RedisTaskQueue over %s', (_transport, makeTransport) 
       const task = makeEnvelope();
       const claim = await queue.claimRun(task, 30_000);
       if (claim.decision !== 'run') throw new Error('expected run');
-      await queue.fail(claim.token, [{ id: task.id, error: 'x', unrecoverable: false, retryAt: clock.now }]);
+      await queue.fail(claim.token, [{ id: task.id, error: 'x', dead: false, retryAt: clock.now }]);
       clock.now += 60_000;
       expect((await claimAll()).tasks).toEqual([]);
       expect(await queue.claimRun(task, 30_000)).toMatchObject({ decision: 'run', attempt: 2 });

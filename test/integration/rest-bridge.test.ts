@@ -1,7 +1,7 @@
 import { errors, Redis as UpstashRedis } from '@upstash/redis';
 import { Redis as TcpRedis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startRestBridge } from '../../lib/local/rest-bridge/index.js';
+import { startRestBridge } from '../../local/rest-bridge/index.js';
 import { type RedisStack, startRedisStack } from '../support/redis-stack.js';
 
 // The real @upstash/redis client against the bridge against a real redis-server: no mocks anywhere.

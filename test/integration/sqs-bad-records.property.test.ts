@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toSqsRecord } from '../../lib/local/event-source/to-sqs-record.js';
+import { toSqsRecord } from '../../local/event-source/to-sqs-record.js';
 import { makeEnvelope } from '../support/envelopes.js';
 import { plentyOfTime } from '../support/sqs-records.js';
 import { type HarnessRuntime, startTandemHarness, type TandemHarness } from '../support/tandem-harness.js';
@@ -67,14 +67,14 @@ describe('bad SQS records (property-based)', () => {
   it('every malformed record is dead-lettered with a reason, never retried, never stored, never run', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(badBody, { minLength: 1, maxLength: 5 }), async (bodies) => {
-        const before = await runtime.redisQueue.depths();
-        const result = await runtime.processSqs(
+        const before = await runtime.adapters.redis.depths();
+        const result = await runtime.consumeSqs(
           bodies.map((body, n) => record(body, n)),
           plentyOfTime,
         );
         expect(result.batchItemFailures).toEqual([]);
         expect(result.outcomes.invalid).toBe(bodies.length);
-        const after = await runtime.redisQueue.depths();
+        const after = await runtime.adapters.redis.depths();
         expect(after.ready.depth + after.active.depth + after.delayed.depth).toBe(
           before.ready.depth + before.active.depth + before.delayed.depth,
         );
@@ -82,7 +82,7 @@ describe('bad SQS records (property-based)', () => {
       }),
       { numRuns: 40 },
     );
-    const letters = await runtime.sqs.deadLetters.listDeadLetters(10);
+    const letters = await runtime.adapters.sqs.deadLetters.listDeadLetters(10);
     expect(letters.length).toBeGreaterThan(0);
     expect(letters.every((letter) => letter.envelope === null && letter.reason.length > 0)).toBe(true);
   });

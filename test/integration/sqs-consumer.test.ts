@@ -53,16 +53,16 @@ const newRuntime = () =>
 
 /** Delivers what the task queue holds to the consume path, as Lambda's event source would. */
 async function deliver(runtime: HarnessRuntime) {
-  const records = await receiveRecords(runtime.sqs.tasks);
-  return { records, result: await runtime.processSqs(records, plentyOfTime) };
+  const records = await receiveRecords(runtime.adapters.sqs.tasks);
+  return { records, result: await runtime.consumeSqs(records, plentyOfTime) };
 }
 
 describe('SQS consumer', () => {
   it('a task that landed in both queues during a flap runs once', async () => {
     const runtime = await newRuntime();
     const task = makeEnvelope({ type: 'record', payload: { n: 1 } });
-    await runtime.redisQueue.enqueue([task]);
-    await runtime.sqs.tasks.enqueue([{ ...task, enqueuedVia: 'sqs' }]);
+    await runtime.adapters.redis.enqueue([task]);
+    await runtime.adapters.sqs.tasks.enqueue([{ ...task, enqueuedVia: 'sqs' }]);
 
     const { result } = await deliver(runtime);
     expect(result.outcomes.succeeded).toBe(1);
@@ -75,24 +75,24 @@ describe('SQS consumer', () => {
   it('the copy Redis already ran is suppressed as a duplicate when SQS delivers it', async () => {
     const runtime = await newRuntime();
     const task = makeEnvelope({ type: 'record', payload: { n: 2 } });
-    await runtime.redisQueue.enqueue([task]);
+    await runtime.adapters.redis.enqueue([task]);
     await runtime.drain(plentyOfTime);
-    await runtime.sqs.tasks.enqueue([{ ...task, enqueuedVia: 'sqs' }]);
+    await runtime.adapters.sqs.tasks.enqueue([{ ...task, enqueuedVia: 'sqs' }]);
     const { result } = await deliver(runtime);
     expect(result.outcomes.duplicate).toBe(1);
     expect(runs.map((run) => run.id)).toEqual([task.id]);
-    expect(await runtime.sqs.tasks.receive(10, 1)).toEqual([]);
+    expect(await runtime.adapters.sqs.tasks.receive(10, 1)).toEqual([]);
   });
 
   it('the same idempotency key across both paths runs once', async () => {
     const runtime = await newRuntime();
-    const first = await runtime.enqueue.enqueue({
+    const first = await runtime.enqueue({
       type: 'record',
       payload: { n: 3 },
       idempotencyKey: 'order-7',
     });
     const viaSqs = makeEnvelope({ type: 'record', payload: { n: 3 }, idempotencyKey: 'order-7' });
-    await runtime.sqs.tasks.enqueue([{ ...viaSqs, enqueuedVia: 'sqs' }]);
+    await runtime.adapters.sqs.tasks.enqueue([{ ...viaSqs, enqueuedVia: 'sqs' }]);
     await deliver(runtime);
     await runtime.drain(plentyOfTime);
     expect(runs.map((run) => run.id)).toEqual([first.id]);
@@ -101,7 +101,7 @@ describe('SQS consumer', () => {
   it('Redis down at run time: the task runs, its outcome is journaled and written back by the reconciler', async () => {
     const runtime = await newRuntime();
     const task = makeEnvelope({ type: 'record', payload: { n: 4 } });
-    await runtime.sqs.tasks.enqueue([{ ...task, enqueuedVia: 'sqs' }]);
+    await runtime.adapters.sqs.tasks.enqueue([{ ...task, enqueuedVia: 'sqs' }]);
     harness.stack.server.pause();
     let result: Awaited<ReturnType<typeof deliver>>['result'];
     try {
@@ -122,14 +122,14 @@ describe('SQS consumer', () => {
   it('a failure is retried after a visibility backoff, and dead-lettered with its reason at maxAttempts', async () => {
     const runtime = await newRuntime();
     const task = makeEnvelope({ type: 'always-fails', payload: null, maxAttempts: 2 });
-    await runtime.sqs.tasks.enqueue([{ ...task, enqueuedVia: 'sqs' }]);
+    await runtime.adapters.sqs.tasks.enqueue([{ ...task, enqueuedVia: 'sqs' }]);
 
     const first = await deliver(runtime);
     expect(first.result.outcomes.retry).toBe(1);
     expect(first.result.batchItemFailures).toEqual([{ itemIdentifier: first.records[0]?.messageId }]);
     expect(await runtime.status(task.id)).toMatchObject({ state: 'failed', attempt: 1 });
     // Hidden for the backoff (1 s), then delivered again.
-    expect(await runtime.sqs.tasks.receive(10, 0)).toEqual([]);
+    expect(await runtime.adapters.sqs.tasks.receive(10, 0)).toEqual([]);
     await new Promise((resolve) => setTimeout(resolve, 1_100));
 
     const second = await deliver(runtime);
@@ -141,7 +141,7 @@ describe('SQS consumer', () => {
       lastError: expect.stringMatching(/no/),
     });
 
-    const letters = await runtime.sqs.deadLetters.listDeadLetters(10);
+    const letters = await runtime.adapters.sqs.deadLetters.listDeadLetters(10);
     expect(letters).toEqual([
       expect.objectContaining({
         taskId: task.id,
@@ -156,11 +156,11 @@ describe('SQS consumer', () => {
   it('an unrecoverable failure is dead at once, and replay runs it again through Redis', async () => {
     const runtime = await newRuntime();
     const task = makeEnvelope({ type: 'unrecoverable', payload: null, maxAttempts: 5 });
-    await runtime.sqs.tasks.enqueue([{ ...task, enqueuedVia: 'sqs' }]);
+    await runtime.adapters.sqs.tasks.enqueue([{ ...task, enqueuedVia: 'sqs' }]);
     expect((await deliver(runtime)).result.outcomes.dead).toBe(1);
 
     expect(await runtime.deadLetters.replay([task.id])).toEqual([task.id]);
-    expect(await runtime.sqs.deadLetters.listDeadLetters(10)).toEqual([]);
+    expect(await runtime.adapters.sqs.deadLetters.listDeadLetters(10)).toEqual([]);
     expect(await runtime.status(task.id)).toMatchObject({ state: 'queued', attempt: 0 });
     const summary = await runtime.drain(plentyOfTime);
     expect(summary.dead).toBe(1);
@@ -178,7 +178,7 @@ describe('SQS consumer', () => {
     expect(result.outcomes.invalid).toBe(1);
     expect(result.batchItemFailures).toEqual([]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    const letters = await runtime.sqs.deadLetters.listDeadLetters(10);
+    const letters = await runtime.adapters.sqs.deadLetters.listDeadLetters(10);
     expect(letters).toEqual([
       expect.objectContaining({ envelope: null, reason: expect.stringMatching(/not a task/) }),
     ]);
@@ -188,13 +188,13 @@ describe('SQS consumer', () => {
     const runtime = await newRuntime();
     const task = makeEnvelope({ type: 'record', payload: { n: 5 }, runAt: Date.now() + 3_600_000 });
     // Sent without its delay, as if the previous hop's 15 minutes had just run out.
-    await runtime.sqs.tasks.enqueue([{ ...task, runAt: Date.now(), enqueuedVia: 'sqs' }]);
-    const records = await receiveRecords(runtime.sqs.tasks);
+    await runtime.adapters.sqs.tasks.enqueue([{ ...task, runAt: Date.now(), enqueuedVia: 'sqs' }]);
+    const records = await receiveRecords(runtime.adapters.sqs.tasks);
     const early = records.map((record) => ({
       ...record,
       body: JSON.stringify({ ...task, enqueuedVia: 'sqs' }),
     }));
-    const result = await runtime.processSqs(early, plentyOfTime);
+    const result = await runtime.consumeSqs(early, plentyOfTime);
     expect(result.outcomes.hopped).toBe(1);
     expect(runs).toEqual([]);
     const { messages } = await harness.sqs.inspect(runtime.queues.taskQueueUrl);

@@ -1,10 +1,10 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ensureTandemQueues } from '../../lib/local/ensure-tandem-queues.js';
-import { type SqsEventSource, startSqsEventSource } from '../../lib/local/event-source/sqs-event-source.js';
 import { silentLogger } from '../../lib/observability/logger.js';
 import { createSqsClient, SqsTaskQueue } from '../../lib/queue/sqs/index.js';
+import { ensureTandemQueues } from '../../local/ensure-tandem-queues.js';
+import { type SqsEventSource, startSqsEventSource } from '../../local/event-source/sqs-event-source.js';
 import { type SqsEmulator, startSqsEmulator } from '../support/sqs-emulator.js';
 import { waitFor } from '../support/wait-for.js';
 

@@ -1,10 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from '@upstash/redis';
-import {
-  type RestBridge,
-  type RestBridgeOptions,
-  startRestBridge,
-} from '../../lib/local/rest-bridge/index.js';
+import { type RestBridge, type RestBridgeOptions, startRestBridge } from '../../local/rest-bridge/index.js';
 import {
   type RedisServer,
   type RedisServerOptions,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { ensureTandemQueues } from '../../lib/local/ensure-tandem-queues.js';
-import type { SqsEmulator } from '../../lib/local/sqs-emulator.js';
+import { ensureTandemQueues } from '../../local/ensure-tandem-queues.js';
+import type { SqsEmulator } from '../../local/sqs-emulator.js';
 
 // The emulator itself lives in lib/local (the local stack embeds it); tests import it from here.
 export {
@@ -10,7 +10,7 @@ export {
   type SqsEmulatorOptions,
   type StoredMessage,
   startSqsEmulator,
-} from '../../lib/local/sqs-emulator.js';
+} from '../../local/sqs-emulator.js';
 
 /** The three queues Tandem uses, with names no other test shares. */
 export interface TandemQueues {

@@ -1,6 +1,6 @@
 import type { SQSRecord } from 'aws-lambda';
-import { toSqsRecord } from '../../lib/local/event-source/to-sqs-record.js';
 import type { SqsTaskQueue } from '../../lib/queue/sqs/sqs-task-queue.js';
+import { toSqsRecord } from '../../local/event-source/to-sqs-record.js';
 
 /**
  * Receives what is visible on a task queue, as the records Lambda's event source mapping would deliver.

@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { createTandemApp, type TandemAppOptions } from '../../lib/app/create-tandem-app.js';
+import type { TandemApp } from '../../lib/app/tandem-app.js';
 import { type Config, loadConfig } from '../../lib/config/index.js';
 import { silentLogger } from '../../lib/observability/logger.js';
 import { noMetrics } from '../../lib/observability/metrics.js';
+import { createQueueAdapters, type QueueAdapters } from '../../lib/queue/create-queue-adapters.js';
 import { createRedisClient } from '../../lib/queue/redis/create-redis-client.js';
 import { createSqsClient } from '../../lib/queue/sqs/create-sqs-client.js';
-import { createRuntime, type RuntimeOptions } from '../../lib/runtime/create-runtime.js';
 import { type RedisStack, type RedisStackOptions, startRedisStack } from './redis-stack.js';
 import {
   createTandemQueues,
@@ -26,12 +28,17 @@ export interface TandemHarness {
   stop(): Promise<void>;
 }
 
-export interface HarnessRuntimeOptions extends Omit<RuntimeOptions, 'config'> {
+export interface HarnessRuntimeOptions extends Omit<TandemAppOptions, 'config' | 'adapters'> {
   env?: Record<string, string>;
   queues?: TandemQueueOptions;
 }
 
-export type HarnessRuntime = ReturnType<typeof createRuntime> & {
+/**
+ * A Tandem app plus, for tests only, the raw adapters it was built on: the test-only factory the app's
+ * own interface never offers.
+ */
+export type HarnessRuntime = TandemApp & {
+  adapters: QueueAdapters;
   queues: TandemQueues;
   env: Record<string, string>;
 };
@@ -66,27 +73,28 @@ export function runtimeFromEnv(
   sqsEndpoint: string,
   env: Record<string, string>,
   queues: TandemQueues,
-  options: Omit<RuntimeOptions, 'config'> = {},
+  { redis, sqsClient, ...options }: Omit<TandemAppOptions, 'config' | 'adapters'> = {},
 ): HarnessRuntime {
   const config: Config = loadConfig(env);
-  const runtime = createRuntime({
-    config,
-    logger: silentLogger,
-    metrics: noMetrics,
-    redis: createRedisClient({
-      url: config.redis.restUrl,
-      token: config.redis.restToken,
-      timeoutMs: config.redis.timeoutMs,
-    }),
-    sqsClient: createSqsClient({
-      region: config.sqs.region,
-      timeoutMs: config.sqs.timeoutMs,
-      endpoint: sqsEndpoint,
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    }),
-    ...options,
+  const adapters = createQueueAdapters(config, {
+    redis:
+      redis ??
+      createRedisClient({
+        url: config.redis.restUrl,
+        token: config.redis.restToken,
+        timeoutMs: config.redis.timeoutMs,
+      }),
+    sqsClient:
+      sqsClient ??
+      createSqsClient({
+        region: config.sqs.region,
+        timeoutMs: config.sqs.timeoutMs,
+        endpoint: sqsEndpoint,
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      }),
   });
-  return Object.assign(runtime, { queues, env });
+  const app = createTandemApp({ config, logger: silentLogger, metrics: noMetrics, ...options, adapters });
+  return Object.assign(app, { adapters, queues, env });
 }
 
 function harnessEnv(

@@ -1,10 +1,8 @@
 import { errorMessage } from '../../observability/error-message.js';
 import type { Backend, TaskEnvelope } from '../../tasks/task-envelope.js';
 import { EnqueueUnavailableError, QueueTimeoutError, QueueUnavailableError } from '../errors.js';
+import { withDeadline } from '../guard/with-deadline.js';
 import type { EnqueueOutcome, TaskSink } from '../task-queue.js';
-import type { CircuitBreaker } from './circuit-breaker.js';
-import { guardedRedisCall } from './guarded-call.js';
-import { withDeadline } from './with-deadline.js';
 
 /** What the caller of enqueue is told, per task: HTTP 202's body. */
 export interface EnqueueReceipt extends EnqueueOutcome {
@@ -23,10 +21,9 @@ export interface FailoverEvent {
 }
 
 export interface FailoverProducerOptions {
+  /** Redis behind its guard (breaker and deadline): it throws QueueUnavailableError when it cannot take tasks. */
   primary: TaskSink;
   fallback: TaskSink;
-  breaker: CircuitBreaker;
-  primaryTimeoutMs: number;
   fallbackTimeoutMs: number;
   /** `Retry-After` given to callers when neither backend accepted. */
   retryAfterSeconds?: number;
@@ -34,7 +31,7 @@ export interface FailoverProducerOptions {
 }
 
 /**
- * Enqueue with failover: Redis within its deadline, else SQS within its own. It resolves only once a
+ * Enqueue with failover: Redis within its guard's deadline, else SQS within its own. It resolves only once a
  * backend accepted the tasks; logic errors (bad input, script bugs) are thrown as they are and never
  * fail over, since SQS would only store the same mistake.
  */
@@ -46,12 +43,10 @@ export class FailoverProducer {
   }
 
   async enqueue(tasks: readonly TaskEnvelope[]): Promise<FailoverEnqueueResult> {
-    const { primary, fallback, breaker } = this.#options;
+    const { primary, fallback } = this.#options;
     let primaryError: unknown;
     try {
-      const result = await guardedRedisCall(breaker, this.#options.primaryTimeoutMs, 'enqueue', () =>
-        primary.enqueue(tasks),
-      );
+      const result = await primary.enqueue(tasks);
       return { receipts: withVia(result.outcomes, primary.backend), wakeConsumer: result.wakeConsumer };
     } catch (error) {
       if (!(error instanceof QueueUnavailableError)) throw error;

@@ -173,7 +173,7 @@ export class RedisTaskQueue implements LeasingTaskQueue {
     const { keys } = this;
     const args: (string | number)[] = [keys.taskPrefix, this.#now(), token, failures.length];
     for (const failure of failures) {
-      args.push(failure.id, failure.error.slice(0, 2000), failure.unrecoverable ? 1 : 0, failure.retryAt);
+      args.push(failure.id, failure.error.slice(0, 2000), failure.dead ? 1 : 0, failure.retryAt);
     }
     const reply = await this.#run(failScript, [keys.active, keys.delayed, keys.dead], args);
     return zipOutcomes(failures, expectReply(AckReply, reply, 'fail'));

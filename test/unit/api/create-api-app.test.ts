@@ -121,13 +121,11 @@ describe('createApiApp', () => {
 
   it('answers 503 with Retry-After when nothing accepted the task', async () => {
     const { post } = setup({
-      enqueue: {
-        enqueue: async () => {
-          throw new EnqueueUnavailableError(1, ['t-1'], true);
-        },
-        enqueueBatch: async () => {
-          throw new EnqueueUnavailableError(1, ['t-1'], true);
-        },
+      enqueue: async () => {
+        throw new EnqueueUnavailableError(1, ['t-1'], true);
+      },
+      enqueueBatch: async () => {
+        throw new EnqueueUnavailableError(1, ['t-1'], true);
       },
     });
     for (const [path, body] of [
@@ -225,10 +223,12 @@ describe('createApiApp', () => {
   });
 
   it('reports queue depths with one side down as unavailable, not as a 500', async () => {
+    const counts = { visible: 0, inFlight: 0, delayed: 0 };
     const { app } = setup({
-      redisDepths: async () => {
-        throw new QueueUnavailableError('down', 'redis');
-      },
+      queues: async () => ({
+        redis: { available: false, error: new QueueUnavailableError('down', 'redis').message },
+        sqs: { available: true, tasks: counts, deadLetters: counts, journal: counts },
+      }),
     });
     const response = await app.request('/queues', { headers: auth });
     expect(response.status).toBe(200);

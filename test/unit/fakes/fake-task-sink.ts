@@ -1,3 +1,4 @@
+import type { RedisGuard } from '../../../lib/queue/guard/redis-guard.js';
 import type { EnqueueResult, TaskSink } from '../../../lib/queue/task-queue.js';
 import type { Backend, TaskEnvelope } from '../../../lib/tasks/task-envelope.js';
 
@@ -39,4 +40,9 @@ export class FakeTaskSink implements TaskSink {
     });
     return Promise.resolve({ outcomes, wakeConsumer: behaviour.wakeConsumer });
   }
+}
+
+/** A sink behind the Redis guard, as `GuardedTaskQueue.enqueue` puts the Redis adapter behind it. */
+export function behindGuard(sink: TaskSink, guard: RedisGuard): TaskSink {
+  return { backend: sink.backend, enqueue: (tasks) => guard.call('enqueue', () => sink.enqueue(tasks)) };
 }

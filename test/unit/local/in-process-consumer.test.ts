@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createInProcessConsumer } from '../../../lib/local/in-process-consumer.js';
 import { silentLogger } from '../../../lib/observability/logger.js';
+import { createInProcessConsumer } from '../../../local/in-process-consumer.js';
 
 /** A drain whose passes the test ends by hand, recording what each pass was given. */
 function controllableDrain() {

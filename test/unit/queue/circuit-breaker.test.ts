@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type BreakerState, CircuitBreaker } from '../../../lib/queue/failover/circuit-breaker.js';
+import { type BreakerState, CircuitBreaker } from '../../../lib/queue/guard/circuit-breaker.js';
 import { ManualClock } from '../fakes/manual-clock.js';
 
 const COOLDOWN_MS = 2000;

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { EnqueueService, MAX_BATCH_SIZE } from '../../../lib/queue/enqueue-service.js';
+import { boundedWake } from '../../../lib/app/bounded-wake.js';
+import { EnqueueService, MAX_BATCH_SIZE } from '../../../lib/app/enqueue-service.js';
 import { EnqueueUnavailableError, QueueUnavailableError } from '../../../lib/queue/errors.js';
-import { CircuitBreaker } from '../../../lib/queue/failover/circuit-breaker.js';
 import { FailoverProducer } from '../../../lib/queue/failover/failover-producer.js';
+import { RedisGuard } from '../../../lib/queue/guard/redis-guard.js';
 import { TaskValidationError, UnknownTaskTypeError } from '../../../lib/tasks/errors.js';
 import { emailRegistry, validEmail } from '../fakes/email-task.js';
-import { accepts, FakeTaskSink, throws } from '../fakes/fake-task-sink.js';
+import { accepts, behindGuard, FakeTaskSink, throws } from '../fakes/fake-task-sink.js';
 import { ManualClock } from '../fakes/manual-clock.js';
 import { createRecordingLogger } from '../fakes/recording-logger.js';
 
@@ -13,11 +14,10 @@ function setup({ wake }: { wake?: () => Promise<void> } = {}) {
   const clock = new ManualClock();
   const primary = new FakeTaskSink('redis', accepts(true));
   const fallback = new FakeTaskSink('sqs');
+  const guard = new RedisGuard({ failureThreshold: 3, cooldownMs: 2000, clock: clock.now, timeoutMs: 20 });
   const producer = new FailoverProducer({
-    primary,
+    primary: behindGuard(primary, guard),
     fallback,
-    breaker: new CircuitBreaker({ failureThreshold: 3, cooldownMs: 2000, clock: clock.now }),
-    primaryTimeoutMs: 20,
     fallbackTimeoutMs: 50,
   });
   const logger = createRecordingLogger();
@@ -25,12 +25,14 @@ function setup({ wake }: { wake?: () => Promise<void> } = {}) {
   const service = new EnqueueService({
     registry: emailRegistry(),
     producer,
-    wakeConsumer:
+    // As the app wires it: the wake-up behind its own budget.
+    wakeConsumer: boundedWake(
       wake ??
-      (async () => {
-        wakeUps += 1;
-      }),
-    logger,
+        (async () => {
+          wakeUps += 1;
+        }),
+      { logger, timeoutMs: 50 },
+    ),
     clock: clock.now,
   });
   return { service, primary, fallback, logger, clock, wakeUps: () => wakeUps };

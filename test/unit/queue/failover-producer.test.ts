@@ -5,10 +5,10 @@ import {
   QueueTimeoutError,
   QueueUnavailableError,
 } from '../../../lib/queue/errors.js';
-import { CircuitBreaker } from '../../../lib/queue/failover/circuit-breaker.js';
 import { type FailoverEvent, FailoverProducer } from '../../../lib/queue/failover/failover-producer.js';
+import { RedisGuard } from '../../../lib/queue/guard/redis-guard.js';
 import { makeEnvelope } from '../../support/envelopes.js';
-import { accepts, FakeTaskSink, hangs, throws } from '../fakes/fake-task-sink.js';
+import { accepts, behindGuard, FakeTaskSink, hangs, throws } from '../fakes/fake-task-sink.js';
 import { ManualClock } from '../fakes/manual-clock.js';
 
 const COOLDOWN_MS = 2000;
@@ -23,13 +23,16 @@ function setup({
   const clock = new ManualClock();
   const primary = new FakeTaskSink('redis');
   const fallback = new FakeTaskSink('sqs');
-  const breaker = new CircuitBreaker({ failureThreshold, cooldownMs: COOLDOWN_MS, clock: clock.now });
+  const breaker = new RedisGuard({
+    failureThreshold,
+    cooldownMs: COOLDOWN_MS,
+    clock: clock.now,
+    timeoutMs: 20,
+  });
   const events: FailoverEvent[] = [];
   const producer = new FailoverProducer({
-    primary,
+    primary: behindGuard(primary, breaker),
     fallback,
-    breaker,
-    primaryTimeoutMs: 20,
     fallbackTimeoutMs: 50,
     ...(retryAfterSeconds !== undefined && { retryAfterSeconds }),
     onEvent: (event) => events.push(event),

@@ -1,12 +1,12 @@
 import { defineScript } from '../redis-script.js';
 
 /**
- * Retry-or-bury for leased tasks that failed. A task with attempts left is scheduled again at its
- * retry time (the delayed set), unless SQS owns its retries; otherwise, or when unrecoverable, it is dead.
+ * Retry-or-bury for leased tasks that failed, as the settle policy (lib/runner/settle-policy.ts) decided:
+ * a retry is scheduled at its retry time (the delayed set), unless SQS owns its retries; a burial is dead.
  *
  * KEYS[1] active   KEYS[2] delayed   KEYS[3] dead
  * ARGV[1] task key prefix   ARGV[2] now (ms)   ARGV[3] lease token
- * ARGV[4] number of tasks, then 4 per task: id, error message, unrecoverable (0|1), retry at (ms)
+ * ARGV[4] number of tasks, then 4 per task: id, error message, dead (0|1), retry at (ms)
  *
  * Returns { 'failed' | 'dead' | 'lost', ... } in order.
  */
@@ -17,19 +17,19 @@ local taskPrefix, now, token = ARGV[1], tonumber(ARGV[2]), ARGV[3]
 local out = {}
 for i = 0, tonumber(ARGV[4]) - 1 do
   local base = 5 + i * 4
-  local id, message, unrecoverable, retryAt = ARGV[base], ARGV[base + 1], ARGV[base + 2], tonumber(ARGV[base + 3])
+  local id, message, dead, retryAt = ARGV[base], ARGV[base + 1], ARGV[base + 2], tonumber(ARGV[base + 3])
   local key = taskPrefix .. id
-  local fields = redis.call('HMGET', key, 'state', 'lease', 'attempt', 'maxAttempts', 'via')
+  local fields = redis.call('HMGET', key, 'state', 'lease', 'via')
   if fields[1] == 'running' and fields[2] == token then
     redis.call('ZREM', KEYS[1], id)
     redis.call('HDEL', key, 'lease', 'leaseUntil')
-    if unrecoverable == '1' or tonumber(fields[3]) >= tonumber(fields[4]) then
+    if dead == '1' then
       redis.call('HSET', key, 'state', 'dead', 'lastError', message, 'updatedAt', now)
       redis.call('ZADD', KEYS[3], now, id)
       table.insert(out, 'dead')
     else
       redis.call('HSET', key, 'state', 'failed', 'lastError', message, 'runAt', retryAt, 'updatedAt', now)
-      if fields[5] == 'redis' then redis.call('ZADD', KEYS[2], retryAt, id) end
+      if fields[3] == 'redis' then redis.call('ZADD', KEYS[2], retryAt, id) end
       table.insert(out, 'failed')
     end
   else

@@ -1,19 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { ScheduledEvent } from 'aws-lambda';
-import { createConsumeHandler } from '../../functions/consume.js';
-import { createReconcileHandler } from '../../functions/reconcile.js';
-import { tasks as deploymentTasks } from '../../functions/tasks.js';
-import { createApiApp } from '../api/index.js';
-import { type Config, loadConfig } from '../config/index.js';
-import { errorMessage } from '../observability/error-message.js';
-import { createJsonLogger, type Logger } from '../observability/logger.js';
-import { noMetrics } from '../observability/metrics.js';
-import { createRedisClient } from '../queue/redis/create-redis-client.js';
-import { RedisTaskQueue } from '../queue/redis/redis-task-queue.js';
-import { createSqsClient } from '../queue/sqs/index.js';
-import { createRuntime, type Runtime } from '../runtime/create-runtime.js';
-import type { TaskDefinition } from '../tasks/define-task.js';
+import {
+  type AnyTaskDefinition,
+  createJsonLogger,
+  createTandem,
+  type Logger,
+  noMetrics,
+  type Tandem,
+  type TandemApp,
+} from '../lib/index.js';
 import { describeLocalStack } from './describe-local-stack.js';
 import { ensureTandemQueues, type TandemQueueUrls } from './ensure-tandem-queues.js';
 import {
@@ -21,18 +16,19 @@ import {
   type SqsEventSourceOptions,
   startSqsEventSource,
 } from './event-source/sqs-event-source.js';
+import { sqsPollQueue } from './event-source/sqs-poll-queue.js';
 import { createInProcessConsumer } from './in-process-consumer.js';
+import { checkRedis, startRedis, startSqs } from './local-backends.js';
 import { type Environment, prepareLocalEnv } from './local-env.js';
 import { type ReconcileTimer, startReconcileTimer } from './reconcile-timer.js';
-import { type RestBridge, startRestBridge } from './rest-bridge/index.js';
 import { serveHttp } from './serve-http.js';
-import { type SqsEmulator, startSqsEmulator } from './sqs-emulator.js';
+import { type RunningParts, stopInOrder } from './stop-in-order.js';
 
 export interface LocalStackOptions {
   /** The environment to read, as Lambda's cold start reads it (`main.ts` passes `process.env`). */
   env: Environment;
-  /** The deployment's task types; default: `functions/tasks.ts`. The built-in `http` type is always there. */
-  tasks?: readonly TaskDefinition[];
+  /** The deployment's task types (`npm start` passes `functions/tasks.ts`); the `http` type is always there. */
+  tasks: readonly AnyTaskDefinition[];
   /** Default: JSON lines on stdout, as in Lambda. */
   logger?: Logger;
   /** Where the start-up summary and notices go (default: stdout). */
@@ -70,8 +66,10 @@ export interface LocalStackInfo {
 }
 
 export interface LocalStack extends LocalStackInfo {
-  /** The runtime every part shares (the one the handlers were made from). */
-  readonly runtime: Runtime;
+  /** The Tandem every part shares (the one the handlers were made from), through the public API. */
+  readonly tandem: Tandem<readonly AnyTaskDefinition[]>;
+  /** Its use cases. */
+  readonly runtime: TandemApp;
   /** Runs a reconciler pass now (or waits for the running one). */
   reconcileNow(): Promise<void>;
   /**
@@ -86,8 +84,6 @@ export interface LocalStack extends LocalStackInfo {
 // still running is never delivered twice.
 const CONSUME_TIMEOUT_MS = 300_000;
 const MAX_RECEIVE_COUNT = 10;
-const REDIS_CHECK_TIMEOUT_MS = 2_000;
-const DUMMY_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 /**
  * Tandem on one machine, in one process, with real parts: the HTTP API, Redis (Upstash, or the REST bridge in
@@ -96,7 +92,7 @@ const DUMMY_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
  * is down, and then serves on the SQS path.
  *
  * @example
- * const stack = await startLocalStack({ env: { ...process.env, PORT: '0' } });
+ * const stack = await startLocalStack({ env: { ...process.env, PORT: '0' }, tasks });
  * await fetch(`${stack.url}/health`, { headers: { authorization: `Bearer ${stack.token}` } });
  * await stack.stop();
  */
@@ -121,7 +117,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       taskQueueAttributes: { VisibilityTimeout: String(Math.ceil(functionTimeoutMs / 1000) + 30) },
     });
 
-    const config = loadConfig({
+    // The environment as a Lambda container of this deployment would see it; read once, by createTandem.
+    const env = {
       ...local.env,
       UPSTASH_REDIS_REST_URL: redis.restUrl,
       UPSTASH_REDIS_REST_TOKEN: redis.restToken,
@@ -129,43 +126,41 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       TASK_QUEUE_URL: queues.taskQueueUrl,
       DEAD_LETTER_QUEUE_URL: queues.deadLetterQueueUrl,
       JOURNAL_QUEUE_URL: queues.journalQueueUrl,
-    });
-    // The runtime and the consumer need each other: wake-ups start drains of this runtime's queue (no
-    // wake-up can come before the runtime exists, since the runtime is what sends them).
+    };
+    // Tandem and the consumer need each other: wake-ups start drains of this Tandem's queue (no wake-up
+    // can come before Tandem exists, since Tandem is what sends them).
     const consumer = createInProcessConsumer({
-      drain: (remainingTimeMs, stopSignal) => runtime.drain(remainingTimeMs, stopSignal),
+      drain: (remainingTimeMs, stopSignal) => tandem.app().drain(remainingTimeMs, stopSignal),
       logger,
     });
-    const runtime: Runtime = createRuntime({
-      config,
-      tasks: options.tasks ?? deploymentTasks,
+    const tandem = createTandem({
+      tasks: options.tasks,
+      env,
       wakeConsumer: () => consumer.wake(),
       logger,
       metrics: noMetrics,
       sqsClient: sqs.client,
     });
     parts.drain = consumer.stop;
+    tandem.app(); // reads the environment now: a bad variable stops the start, naming itself
+    const reachability = await checkRedis(redis);
 
-    const reachability = await checkRedis(config);
-
-    const consume = createConsumeHandler(runtime);
     const eventSource: SqsEventSource = startSqsEventSource({
-      queue: runtime.sqs.tasks,
+      queue: sqsPollQueue(sqs.client, queues.taskQueueUrl),
       queueArn: queues.taskQueueArn,
-      handler: (event, context) => consume(event, context),
+      handler: (event, context) => tandem.handlers.consume(event, context),
       logger: logger.child({ part: 'event-source' }),
-      region: config.sqs.region,
+      region: settings.sqs.region,
       ...options.eventSource,
       functionTimeoutMs,
     });
     parts.eventSource = eventSource.stop;
 
-    const reconcileHandler = createReconcileHandler(runtime);
     const reconciler: ReconcileTimer = startReconcileTimer({
       everyMs: settings.local.reconcileEveryMs,
       logger,
       run: async () => {
-        const report = await reconcileHandler(scheduledEvent(config.sqs.region));
+        const report = await tandem.handlers.reconcile(scheduledEvent(settings.sqs.region));
         // In process we know for certain whether a consumer runs. A wake-up reserved by an enqueue whose
         // answer never arrived (Redis stalled, applied it later) holds the slot for its whole hold time;
         // Lambda waits that out, here a backlog with no drain running starts one at once.
@@ -174,17 +169,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     parts.reconciler = reconciler.stop;
 
-    const http = await serveHttp(
-      createApiApp(runtime).fetch,
-      settings.local.port,
-      options.host ?? '127.0.0.1',
-    );
+    const http = await serveHttp(tandem.fetch, settings.local.port, options.host ?? '127.0.0.1');
     parts.http = () => http.close();
 
     const info: LocalStackInfo = {
       url: http.url,
       port: http.port,
-      token: local.generatedToken ?? (config.api.tokens[0] as string),
+      token: local.generatedToken ?? (settings.api.tokens[0] as string),
       generated: { token: local.generatedToken !== undefined, signingSecret: local.generatedSigningSecret },
       redis: {
         via: redis.bridge ? 'bridge' : 'upstash',
@@ -200,7 +191,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     let stopping: Promise<void> | undefined;
     return {
       ...info,
-      runtime,
+      tandem,
+      get runtime() {
+        return tandem.app();
+      },
       reconcileNow: () => reconciler.runNow(),
       stop() {
         stopping ??= stopInOrder(parts, logger);
@@ -210,120 +204,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   } catch (error) {
     await stopInOrder(parts, logger);
     throw error;
-  }
-}
-
-/** How to stop each part that has started. */
-interface RunningParts {
-  http?: () => Promise<void>;
-  eventSource?: () => Promise<void>;
-  reconciler?: () => Promise<void>;
-  drain?: () => Promise<void>;
-  sqs?: () => Promise<void>;
-  bridge?: () => Promise<void>;
-}
-
-/**
- * HTTP first, so nothing new arrives; then the three consumers of work (event source, reconciler, drain)
- * together, since none waits on another; the backends last, since those three still write to them.
- */
-async function stopInOrder(parts: RunningParts, logger: Logger): Promise<void> {
-  const run = async (close: (() => Promise<void>) | undefined) => {
-    try {
-      await close?.();
-    } catch (error) {
-      logger.warn('local stack: a part did not stop cleanly', { error });
-    }
-  };
-  await run(parts.http);
-  await Promise.all([run(parts.eventSource), run(parts.reconciler), run(parts.drain)]);
-  await Promise.all([run(parts.sqs), run(parts.bridge)]);
-}
-
-interface RedisSide {
-  restUrl: string;
-  restToken: string;
-  /** What to show: the TCP URL behind the bridge, or the Upstash URL, without credentials. */
-  displayUrl: string;
-  bridge?: RestBridge;
-}
-
-async function startRedis(upstash: boolean, settings: Config, logger: Logger): Promise<RedisSide> {
-  if (upstash) {
-    return {
-      restUrl: settings.redis.restUrl,
-      restToken: settings.redis.restToken,
-      displayUrl: withoutCredentials(settings.redis.restUrl),
-    };
-  }
-  let lastLogged = 0;
-  const bridge = await startRestBridge({
-    redisUrl: settings.local.redisUrl,
-    token: randomBytes(24).toString('base64url'),
-    // It keeps trying while Redis is down; one line every half minute says so without flooding the log.
-    onRedisError: (error) => {
-      if (Date.now() - lastLogged < 30_000) return;
-      lastLogged = Date.now();
-      logger.warn('REST bridge: Redis is unreachable; retrying', { error });
-    },
-  });
-  return {
-    restUrl: bridge.url,
-    restToken: bridge.token,
-    displayUrl: withoutCredentials(settings.local.redisUrl),
-    bridge,
-  };
-}
-
-interface SqsSide {
-  endpoint: string;
-  embedded: boolean;
-  client: SQSClient;
-  close(): Promise<void>;
-}
-
-async function startSqs(settings: Config): Promise<SqsSide> {
-  const emulator: SqsEmulator | undefined =
-    settings.sqs.endpoint === undefined ? await startSqsEmulator() : undefined;
-  const endpoint = emulator?.endpoint ?? (settings.sqs.endpoint as string);
-  const client = createSqsClient({
-    region: settings.sqs.region,
-    timeoutMs: settings.sqs.timeoutMs,
-    endpoint,
-    // A local SQS does not check signatures; the SDK only insists that there are credentials.
-    credentials: DUMMY_CREDENTIALS,
-  });
-  return {
-    endpoint,
-    embedded: emulator !== undefined,
-    client,
-    async close() {
-      client.destroy();
-      await emulator?.stop();
-    },
-  };
-}
-
-/** A real round trip through the same client settings the runtime uses, with a start-up sized deadline. */
-async function checkRedis(
-  config: Config,
-): Promise<{ reachable: boolean; latencyMs?: number; error?: string }> {
-  const probe = new RedisTaskQueue({
-    redis: createRedisClient({
-      url: config.redis.restUrl,
-      token: config.redis.restToken,
-      timeoutMs: REDIS_CHECK_TIMEOUT_MS,
-    }),
-    queueName: config.queue.name,
-    idempotencyTtlMs: config.queue.idempotencyTtlSeconds * 1000,
-    resultTtlMs: config.queue.resultTtlSeconds * 1000,
-  });
-  const started = performance.now();
-  try {
-    await probe.ping();
-    return { reachable: true, latencyMs: Math.round(performance.now() - started) };
-  } catch (error) {
-    return { reachable: false, error: errorMessage(error) };
   }
 }
 
@@ -339,14 +219,4 @@ function scheduledEvent(region: string): ScheduledEvent {
     resources: [`arn:aws:events:${region}:000000000000:rule/tandem-reconcile-local`],
     detail: {},
   };
-}
-
-function withoutCredentials(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString().replace(/\/$/, '');
-  } catch {
-    return url;
-  }
 }

@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
-import { errorMessage } from '../../observability/error-message.js';
 import { BridgeHttpError, isRedisErrorReply, toUnavailableError } from './bridge-errors.js';
 import { type CommandArgs, isBlocking, refusalOf } from './command-policy.js';
 import { encodeReply, type JsonReply, type ReplyEncoding } from './encode-reply.js';
+import { errorMessage } from './error-message.js';
 import { parseCommand, parseCommandList } from './parse-commands.js';
 import { sendRaw, sendRawTransaction } from './raw-command.js';
 import type { RedisConnections } from './redis-connections.js';

@@ -1,4 +1,4 @@
-import type { Logger } from '../observability/logger.js';
+import type { Logger } from '../lib/index.js';
 import { pause } from './pause.js';
 
 /** The drain a wake-up starts (`runtime.drain`). */

@@ -4,7 +4,6 @@ import {
   GetQueueUrlCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { errorMessage } from '../observability/error-message.js';
 import { LocalStackError } from './errors.js';
 
 /** The three queues Tandem uses, by the exact URLs SQS issued. */
@@ -73,9 +72,12 @@ async function ensureQueue(client: SQSClient, name: string, attributes: Record<s
     if (created.QueueUrl) return created.QueueUrl;
   } catch (error) {
     if (!isQueueExists(error)) {
-      throw new LocalStackError(`could not create the SQS queue ${name}: ${errorMessage(error)}`, {
-        cause: error,
-      });
+      throw new LocalStackError(
+        `could not create the SQS queue ${name}: ${error instanceof Error ? error.message : String(error)}`,
+        {
+          cause: error,
+        },
+      );
     }
   }
   const found = await client.send(new GetQueueUrlCommand({ QueueName: name }));

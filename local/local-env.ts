@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type Config, loadConfig } from '../config/index.js';
+import { type Config, loadConfig } from '../lib/index.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 

@@ -1,8 +1,6 @@
+import { QueueUnavailableError } from '../queue/errors.js';
+import type { DeadLetter, DeadLetterStore, LeasingTaskQueue } from '../queue/index.js';
 import type { TaskEnvelope } from '../tasks/task-envelope.js';
-import type { CircuitBreaker } from './failover/circuit-breaker.js';
-import { guardedRedisCall } from './failover/guarded-call.js';
-import type { DeadLetter, SqsDeadLetterQueue } from './sqs/sqs-dead-letter-queue.js';
-import type { LeasingTaskQueue } from './task-queue.js';
 
 /** One dead task as `GET /dead` shows it, whichever path buried it. */
 export interface DeadTask {
@@ -16,10 +14,10 @@ export interface DeadTask {
 }
 
 export interface DeadLetterServiceOptions {
-  redis: LeasingTaskQueue;
-  deadLetters: Pick<SqsDeadLetterQueue, 'listDeadLetters' | 'takeDeadLetters'>;
-  breaker: CircuitBreaker;
-  redisTimeoutMs: number;
+  /** Redis behind its guard. */
+  redis: Pick<LeasingTaskQueue, 'listDead' | 'replayDead' | 'enqueue'>;
+  deadLetters: DeadLetterStore;
+  /** Starts a consumer within its own budget (see `boundedWake`); never throws. */
   wakeConsumer: () => Promise<void>;
   clock?: () => number;
 }
@@ -41,7 +39,7 @@ export class DeadLetterService {
     const byId = new Map<string, DeadTask>();
     let redisReachable = true;
     try {
-      for (const status of await this.#redis('list-dead', () => redis.listDead(limit))) {
+      for (const status of await redis.listDead(limit)) {
         byId.set(status.id, {
           id: status.id,
           type: status.type,
@@ -51,7 +49,9 @@ export class DeadLetterService {
           foundIn: ['redis'],
         });
       }
-    } catch {
+    } catch (error) {
+      // Only an unreachable Redis is answered from SQS alone; an answer that proves a bug is a bug.
+      if (!(error instanceof QueueUnavailableError)) throw error;
       redisReachable = false;
     }
     for (const letter of await deadLetters.listDeadLetters(limit)) {
@@ -68,7 +68,7 @@ export class DeadLetterService {
   async replay(ids: readonly string[] | undefined, limit = 100): Promise<string[]> {
     const { redis, deadLetters } = this.#options;
     const now = (this.#options.clock ?? Date.now)();
-    const replayed = new Set(await this.#redis('replay-dead', () => redis.replayDead(ids ?? [], limit)));
+    const replayed = new Set(await redis.replayDead(ids ?? [], limit));
     await deadLetters.takeDeadLetters({ ...(ids !== undefined && { ids }), limit }, async (letters) => {
       const fresh: TaskEnvelope[] = [];
       for (const letter of letters) {
@@ -76,15 +76,11 @@ export class DeadLetterService {
         fresh.push({ ...letter.envelope, attempt: 0, runAt: now, enqueuedVia: 'redis' });
       }
       if (fresh.length === 0) return;
-      const result = await this.#redis('enqueue', () => redis.enqueue(fresh));
+      const result = await redis.enqueue(fresh);
       for (const outcome of result.outcomes) if (!outcome.duplicate) replayed.add(outcome.id);
     });
-    if (replayed.size > 0) await this.#options.wakeConsumer().catch(() => undefined);
+    if (replayed.size > 0) await this.#options.wakeConsumer();
     return [...replayed];
-  }
-
-  #redis<T>(operation: string, call: () => Promise<T>): Promise<T> {
-    return guardedRedisCall(this.#options.breaker, this.#options.redisTimeoutMs, operation, call);
   }
 }
 

@@ -5,13 +5,13 @@ export {
 } from './ensure-tandem-queues.js';
 export { LocalStackError } from './errors.js';
 export {
-  type EventSourceQueue,
   type EventSourceStats,
   type SqsBatchHandler,
   type SqsEventSource,
   type SqsEventSourceOptions,
   startSqsEventSource,
 } from './event-source/sqs-event-source.js';
+export { type EventSourceQueue, type PolledMessage, sqsPollQueue } from './event-source/sqs-poll-queue.js';
 export { toSqsRecord } from './event-source/to-sqs-record.js';
 export {
   createInProcessConsumer,

@@ -1,5 +1,7 @@
-// `npm start`: the whole stack in this process. The environment is read here, once, and handed down.
-import { ConfigError } from '../config/index.js';
+// `npm start`: the whole stack in this process, running this repository's task types (functions/tasks.ts).
+// The environment is read here, once, and handed down.
+import { tasks } from '../functions/tasks.js';
+import { ConfigError } from '../lib/index.js';
 import { LocalStackError } from './errors.js';
 import { startLocalStack } from './start-local-stack.js';
 
@@ -8,7 +10,7 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 const REPEAT_SIGNAL_MS = 1_000;
 
 try {
-  const stack = await startLocalStack({ env: process.env });
+  const stack = await startLocalStack({ env: process.env, tasks });
   let stoppingSince: number | undefined;
   const shutdown = (signal: NodeJS.Signals) => {
     if (stoppingSince !== undefined) {

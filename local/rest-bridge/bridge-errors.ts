@@ -1,5 +1,5 @@
 import { ReplyError } from 'ioredis';
-import { errorMessage } from '../../observability/error-message.js';
+import { errorMessage } from './error-message.js';
 
 /** An answer the bridge gives instead of a Redis reply; `status` becomes the HTTP status. */
 export class BridgeHttpError extends Error {

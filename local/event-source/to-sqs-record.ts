@@ -1,11 +1,11 @@
 import type { SQSRecord } from 'aws-lambda';
-import type { ReceivedMessage } from '../../queue/sqs/sqs-message.js';
+import type { PolledMessage } from './sqs-poll-queue.js';
 
 /**
  * The record Lambda's SQS event source mapping would hand the consume function for this message, so the
  * local stack and the tests drive the real handler with the real event shape.
  */
-export function toSqsRecord(message: ReceivedMessage, queueArn: string, region = 'us-east-1'): SQSRecord {
+export function toSqsRecord(message: PolledMessage, queueArn: string, region = 'us-east-1'): SQSRecord {
   return {
     messageId: message.messageId,
     receiptHandle: message.receiptHandle,

@@ -1,22 +1,20 @@
-import type { Logger } from '../observability/logger.js';
+import type { FailoverEnqueueResult } from '../queue/failover/failover-producer.js';
+import type { EnqueueReceipt } from '../queue/index.js';
 import { buildEnvelope } from '../tasks/build-envelope.js';
 import { TaskValidationError } from '../tasks/errors.js';
 import type { TaskEnvelope } from '../tasks/task-envelope.js';
 import type { TaskRegistry } from '../tasks/task-registry.js';
-import type { EnqueueReceipt, FailoverProducer } from './failover/failover-producer.js';
 
 export const MAX_BATCH_SIZE = 100;
 
 export interface EnqueueServiceOptions {
   registry: TaskRegistry;
-  producer: FailoverProducer;
-  /** Starts a consumer (an async Lambda invoke, or an in-process drain locally). Failures are logged, not thrown. */
+  /** Redis, else SQS: resolves only once a backend stored the tasks. */
+  producer: { enqueue(tasks: readonly TaskEnvelope[]): Promise<FailoverEnqueueResult> };
+  /** Starts a consumer within its own budget (see `boundedWake`); never throws. */
   wakeConsumer: () => Promise<void>;
-  logger: Logger;
   /** Told of every stored batch: metrics of tasks enqueued by path and duplicates suppressed. */
   onStored?: (receipts: readonly EnqueueReceipt[]) => void;
-  /** Longest an enqueue waits for the wake-up after its tasks are stored (default 1 s). */
-  wakeTimeoutMs?: number;
   clock?: () => number;
 }
 
@@ -77,29 +75,11 @@ export class EnqueueService {
     return buildEnvelope(this.#options.registry, input, { now, ...(traceId !== undefined && { traceId }) });
   }
 
-  /**
-   * The tasks are stored whatever happens here: a wake-up that throws or hangs only delays them until the
-   * reconciler's next pass, so it gets a short budget of its own and its failure is logged, never thrown.
-   */
-  async #wake(): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const budget = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, this.#options.wakeTimeoutMs ?? 1000);
-    });
-    try {
-      await Promise.race([Promise.resolve().then(this.#options.wakeConsumer), budget]);
-    } catch (error) {
-      this.#options.logger.warn('could not wake a consumer; the reconciler will', { error });
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
   async #store(envelopes: TaskEnvelope[]): Promise<EnqueueReceipt[]> {
     if (envelopes.length === 0) return [];
     const { receipts, wakeConsumer } = await this.#options.producer.enqueue(envelopes);
     this.#options.onStored?.(receipts);
-    if (wakeConsumer) await this.#wake();
+    if (wakeConsumer) await this.#options.wakeConsumer();
     return receipts;
   }
 }

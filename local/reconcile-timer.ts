@@ -1,4 +1,4 @@
-import type { Logger } from '../observability/logger.js';
+import type { Logger } from '../lib/index.js';
 
 export interface ReconcileTimerOptions {
   /** One reconciler pass (the scheduled function's handler, called as the schedule would call it). */

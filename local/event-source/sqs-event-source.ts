@@ -1,20 +1,9 @@
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { Logger } from '../../observability/logger.js';
-import type { ReceivedMessage } from '../../queue/sqs/index.js';
+import type { Logger } from '../../lib/index.js';
 import { lambdaContext } from '../lambda-context.js';
 import { pause } from '../pause.js';
+import type { EventSourceQueue, PolledMessage } from './sqs-poll-queue.js';
 import { toSqsRecord } from './to-sqs-record.js';
-
-/** The queue operations an event source mapping uses. `SqsTaskQueue` has them. */
-export interface EventSourceQueue {
-  receive(
-    max: number,
-    waitSeconds: number,
-    visibilityTimeout?: number,
-    signal?: AbortSignal,
-  ): Promise<ReceivedMessage[]>;
-  deleteMessage(receiptHandle: string): Promise<void>;
-}
 
 /** A Lambda handler for SQS batches; its answer is read as Lambda reads it (`ReportBatchItemFailures`). */
 export type SqsBatchHandler = (event: SQSEvent, context: Context) => Promise<unknown>;
@@ -66,7 +55,7 @@ const MAX_RECEIVE_BACKOFF_MS = 10_000;
  * an id that is not in the batch, fails the whole batch: nothing is deleted.
  *
  * @example
- * const source = startSqsEventSource({ queue: runtime.sqs.tasks, queueArn, handler, logger });
+ * const source = startSqsEventSource({ queue: sqsPollQueue(client, taskQueueUrl), queueArn, handler, logger });
  * await source.stop();
  */
 export function startSqsEventSource(options: SqsEventSourceOptions): SqsEventSource {
@@ -98,7 +87,7 @@ async function poll(options: SqsEventSourceOptions, stats: EventSourceStats, sto
   const waitSeconds = Math.min(20, Math.max(0, options.waitSeconds ?? 10));
   let failuresInARow = 0;
   while (!stop.aborted) {
-    let messages: ReceivedMessage[];
+    let messages: PolledMessage[];
     try {
       messages = await queue.receive(batchSize, waitSeconds, undefined, stop);
     } catch (error) {
@@ -117,7 +106,7 @@ async function poll(options: SqsEventSourceOptions, stats: EventSourceStats, sto
 }
 
 /** One invocation: the batch is settled (deleted or left) before this poller receives again, as in Lambda. */
-async function invoke(options: SqsEventSourceOptions, stats: EventSourceStats, messages: ReceivedMessage[]) {
+async function invoke(options: SqsEventSourceOptions, stats: EventSourceStats, messages: PolledMessage[]) {
   const { logger } = options;
   const records = messages.map((message) => toSqsRecord(message, options.queueArn, options.region));
   stats.batches += 1;

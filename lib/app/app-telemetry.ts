@@ -1,0 +1,67 @@
+import type { Logger } from '../observability/logger.js';
+import { type Metrics, MetricUnits } from '../observability/metrics.js';
+import type { BreakerState, EnqueueReceipt, FailoverEvent } from '../queue/index.js';
+import type { DrainSummary } from '../runner/drain-queue.js';
+import type { TaskRun } from '../runner/execute-task.js';
+import type { SqsBatchResult } from '../runner/process-sqs-batch.js';
+import type { Backend, TaskEnvelope } from '../tasks/task-envelope.js';
+
+/**
+ * What the use cases report, in one place: each hook logs and counts one kind of event. The metric
+ * names, units and dimensions are those of the README's "Observability" section.
+ */
+export function appTelemetry(logger: Logger, metrics: Metrics) {
+  return {
+    breakerTransition(from: BreakerState, to: BreakerState): void {
+      logger.warn('redis circuit breaker', { from, to });
+      metrics.add('BreakerTransition', 1, MetricUnits.count, { to });
+    },
+    failover(event: FailoverEvent): void {
+      logger.warn(`enqueue ${event.kind}`, { ...event });
+      metrics.add(event.kind === 'failover' ? 'Failover' : 'EnqueueUnavailable', event.tasks);
+    },
+    stored(receipts: readonly EnqueueReceipt[]): void {
+      for (const via of ['redis', 'sqs'] as const) {
+        const stored = receipts.filter((receipt) => receipt.via === via && !receipt.duplicate).length;
+        if (stored > 0) metrics.add('Enqueued', stored, MetricUnits.count, { via });
+      }
+      const duplicates = receipts.filter((receipt) => receipt.duplicate).length;
+      if (duplicates > 0)
+        metrics.add('DuplicatesSuppressed', duplicates, MetricUnits.count, { at: 'enqueue' });
+    },
+    taskRun: (via: Backend) => (task: TaskEnvelope, run: TaskRun) => {
+      const outcome = run.ok ? 'succeeded' : run.unrecoverable ? 'unrecoverable' : 'failed';
+      metrics.add('TaskDuration', run.durationMs, MetricUnits.milliseconds, {
+        type: task.type,
+        via,
+        outcome,
+      });
+    },
+    sqsBatch(records: number, result: SqsBatchResult, durationMs: number): void {
+      for (const [outcome, count] of Object.entries(result.outcomes)) {
+        if (count > 0) metrics.add('TaskOutcome', count, MetricUnits.count, { via: 'sqs', outcome });
+      }
+      // Always published, zero included, so that alarms on them have data points.
+      metrics.add('DuplicatesSuppressed', result.outcomes.duplicate, MetricUnits.count, { at: 'run' });
+      metrics.add('UnverifiedRuns', result.unverifiedRuns, MetricUnits.count, { via: 'sqs' });
+      metrics.add('BatchItemFailures', result.batchItemFailures.length, MetricUnits.count, { via: 'sqs' });
+      metrics.add('ConsumeDuration', Math.round(durationMs), MetricUnits.milliseconds, { via: 'sqs' });
+      logger.info('sqs batch processed', {
+        records,
+        outcomes: result.outcomes,
+        unverifiedRuns: result.unverifiedRuns,
+        failures: result.batchItemFailures.length,
+      });
+    },
+    drain(summary: DrainSummary, durationMs: number): void {
+      const { succeeded, failed, dead, released, lost, journaled } = summary;
+      for (const [outcome, count] of Object.entries({ succeeded, failed, dead, released, lost, journaled })) {
+        if (count > 0) metrics.add('TaskOutcome', count, MetricUnits.count, { via: 'redis', outcome });
+      }
+      metrics.add('TasksClaimed', summary.claimed, MetricUnits.count, { via: 'redis' });
+      metrics.add('ConsumeDuration', Math.round(durationMs), MetricUnits.milliseconds, { via: 'redis' });
+    },
+  };
+}
+
+export type AppTelemetry = ReturnType<typeof appTelemetry>;

@@ -1,0 +1,148 @@
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { Redis } from '@upstash/redis';
+import type { Config } from '../config/config-schema.js';
+import { createJsonLogger, type Logger } from '../observability/logger.js';
+import { createEmfMetrics, type Metrics } from '../observability/metrics.js';
+import { createQueueAdapters, type QueueAdapters, type QueuePorts, toQueuePorts } from '../queue/index.js';
+import { reconcile } from '../reconcile/reconcile.js';
+import { drainQueue } from '../runner/drain-queue.js';
+import { processSqsBatch } from '../runner/process-sqs-batch.js';
+import type { TaskDefinition } from '../tasks/define-task.js';
+import { createHttpTask } from '../tasks/http/http-task.js';
+import { TaskRegistry } from '../tasks/task-registry.js';
+import { appTelemetry } from './app-telemetry.js';
+import { boundedWake } from './bounded-wake.js';
+import { DeadLetterService } from './dead-letter-service.js';
+import { EnqueueService } from './enqueue-service.js';
+import { createLambdaWaker } from './lambda-waker.js';
+import { readHealth, readQueueOverview } from './read-health.js';
+import type { TandemApp } from './tandem-app.js';
+
+export interface TandemAppOptions {
+  config: Config;
+  /** The deployment's own task types; the built-in `http` type is added. */
+  tasks?: readonly TaskDefinition[];
+  /** How to start a consumer; default: async-invoke CONSUME_FUNCTION_NAME, or nothing when it is unset. */
+  wakeConsumer?: () => Promise<void>;
+  logger?: Logger;
+  metrics?: Metrics;
+  /** Clients made elsewhere (the local stack); by default they are made from the config. */
+  redis?: Redis;
+  sqsClient?: SQSClient;
+  /** Adapters made elsewhere (test set-up that inspects them); by default made from the config. */
+  adapters?: QueueAdapters;
+  /** Id of this container's consumer in the consumer slot. */
+  consumerId?: string;
+}
+
+/**
+ * The composition root: builds the adapters, wraps them into ports and the use cases over them, once per
+ * container. What it returns is the {@link TandemApp} interface and nothing more.
+ *
+ * @example
+ * const app = createTandemApp({ config: loadConfig(process.env), tasks });
+ * await app.enqueue({ type: 'echo', payload: { message: 'hi' } });
+ */
+export function createTandemApp(options: TandemAppOptions): TandemApp {
+  const { config } = options;
+  const logger =
+    options.logger ?? createJsonLogger({ fields: { service: 'tandem', queue: config.queue.name } });
+  const metrics = options.metrics ?? createEmfMetrics({ defaults: { queue: config.queue.name } });
+  const telemetry = appTelemetry(logger, metrics);
+  const registry = new TaskRegistry([
+    createHttpTask({ signingSecret: config.http.signingSecret, allowedHosts: config.http.allowedHosts }),
+    ...(options.tasks ?? []),
+  ]);
+  const adapters =
+    options.adapters ??
+    createQueueAdapters(config, {
+      ...(options.redis !== undefined && { redis: options.redis }),
+      ...(options.sqsClient !== undefined && { sqsClient: options.sqsClient }),
+      onBreakerTransition: telemetry.breakerTransition,
+    });
+  const ports: QueuePorts = toQueuePorts(adapters, {
+    retryAfterSeconds: Math.max(1, Math.ceil(config.breaker.cooldownMs / 1000)),
+    enqueueTimeoutMs: { redis: config.redis.timeoutMs, sqs: config.sqs.timeoutMs },
+    onFailover: telemetry.failover,
+  });
+  const wakeConsumer = boundedWake(options.wakeConsumer ?? defaultWaker(config), { logger });
+  const enqueue = new EnqueueService({
+    registry,
+    producer: ports.producer,
+    wakeConsumer,
+    onStored: telemetry.stored,
+  });
+  const deadLetters = new DeadLetterService({
+    redis: ports.redis,
+    deadLetters: ports.deadLetters,
+    wakeConsumer,
+  });
+  const consumerId =
+    options.consumerId ?? `consumer-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const { redis, journal } = ports;
+
+  return {
+    config,
+    logger,
+    metrics,
+    enqueue: (input, traceId) => enqueue.enqueue(input, traceId),
+    enqueueBatch: (inputs, traceId) => enqueue.enqueueBatch(inputs, traceId),
+    status: (id) => redis.status(id),
+    cancel: (id) => redis.cancel(id),
+    health: () => readHealth(ports),
+    queues: () => readQueueOverview(ports),
+    deadLetters: {
+      list: (limit) => deadLetters.list(limit),
+      replay: (ids, limit) => deadLetters.replay(ids, limit),
+    },
+    async drain(remainingTimeMs, stopSignal) {
+      const started = performance.now();
+      const summary = await drainQueue({
+        queue: redis,
+        registry,
+        logger,
+        consumerId,
+        concurrency: config.queue.concurrency,
+        batchSize: config.queue.claimBatchSize,
+        leaseMs: config.queue.leaseMs,
+        remainingTimeMs,
+        journal,
+        onTaskRun: telemetry.taskRun('redis'),
+        ...(stopSignal !== undefined && { stopSignal }),
+      });
+      telemetry.drain(summary, performance.now() - started);
+      return summary;
+    },
+    async consumeSqs(records, remainingTimeMs) {
+      const started = performance.now();
+      const result = await processSqsBatch(records, {
+        registry,
+        logger,
+        delivery: ports.delivery,
+        journal,
+        redis,
+        leaseMs: config.queue.leaseMs,
+        concurrency: config.queue.concurrency,
+        remainingTimeMs,
+        onTaskRun: telemetry.taskRun('sqs'),
+      });
+      telemetry.sqsBatch(records.length, result, performance.now() - started);
+      return result;
+    },
+    reconcile: () =>
+      reconcile({
+        redis,
+        sqs: { drainJournal: (max, apply) => journal.drain(max, apply), depths: ports.sqsDepths },
+        wakeConsumer,
+        logger,
+        metrics,
+        // Sized to the schedule: a pass that loses Redis before unlocking blocks the next ones only this long.
+        lockTtlMs: Math.min(55_000, Math.max(1_000, config.local.reconcileEveryMs)),
+      }),
+  };
+}
+
+function defaultWaker(config: Config): () => Promise<void> {
+  const name = config.consumeFunctionName;
+  return name ? createLambdaWaker(name, config.sqs.region) : async () => {};
+}

@@ -1,0 +1,59 @@
+import type { Config } from '../config/config-schema.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import type {
+  BreakerState,
+  CancelOutcome,
+  EnqueueReceipt,
+  RedisDepths,
+  SqsDepths,
+  TaskStatus,
+} from '../queue/index.js';
+import type { ReconcileReport } from '../reconcile/reconcile.js';
+import type { DrainSummary } from '../runner/drain-queue.js';
+import type { SqsBatchResult } from '../runner/process-sqs-batch.js';
+import type { DeadTask } from './dead-letter-service.js';
+import type { BatchItemResult } from './enqueue-service.js';
+
+/** `GET /health`: each backend probed, never thrown. */
+export interface Health {
+  redis: { ok: boolean; latencyMs: number; breaker: BreakerState; error?: string };
+  sqs: { ok: boolean; latencyMs: number; error?: string };
+}
+
+/** `GET /queues`: each backend's depths, or `available: false` when it cannot answer. */
+export interface QueueOverview {
+  redis: ({ available: true } & RedisDepths) | { available: false; error: string };
+  sqs: ({ available: true } & SqsDepths) | { available: false; error: string };
+}
+
+/**
+ * Tandem's use cases: what the Lambda handlers, the HTTP API and the local stack call. It speaks in
+ * tasks, never in Redis or SQS: the adapters, the guard and the breaker stay inside `lib/queue`.
+ */
+export interface TandemApp {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+
+  /** Validates and stores one task (Redis, else SQS). @throws TaskValidationError, EnqueueUnavailableError */
+  enqueue(input: unknown, traceId?: string): Promise<EnqueueReceipt>;
+  /** Up to 100 tasks, one Redis round trip; invalid items are reported per item. */
+  enqueueBatch(inputs: readonly unknown[], traceId?: string): Promise<BatchItemResult[]>;
+  /** Null when unknown; throws QueueUnavailableError when Redis cannot answer. */
+  status(id: string): Promise<TaskStatus | null>;
+  cancel(id: string): Promise<CancelOutcome>;
+  health(): Promise<Health>;
+  queues(): Promise<QueueOverview>;
+  deadLetters: {
+    list(limit: number): Promise<{ tasks: DeadTask[]; redisReachable: boolean }>;
+    /** The given dead tasks, or the oldest `limit`; returns the ids queued again. */
+    replay(ids: readonly string[] | undefined, limit?: number): Promise<string[]>;
+  };
+  /** A wake-up: drain Redis until it is empty or the time left runs short. */
+  drain(remainingTimeMs: () => number, stopSignal?: AbortSignal): Promise<DrainSummary>;
+  /** An SQS event source batch. */
+  consumeSqs(records: readonly unknown[], remainingTimeMs: () => number): Promise<SqsBatchResult>;
+  /** One reconciler pass. */
+  reconcile(): Promise<ReconcileReport>;
+}

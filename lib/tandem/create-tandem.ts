@@ -1,0 +1,108 @@
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { Redis } from '@upstash/redis';
+import { createApiApp } from '../api/create-api-app.js';
+import { createTandemApp } from '../app/create-tandem-app.js';
+import type { BatchItemResult } from '../app/enqueue-service.js';
+import type { TandemApp } from '../app/tandem-app.js';
+import { loadConfig } from '../config/load-config.js';
+import { type ApiHandler, createApiHandler } from '../handlers/api-handler.js';
+import { type ConsumeHandler, createConsumeHandler } from '../handlers/consume-handler.js';
+import { createReconcileHandler, type ReconcileHandler } from '../handlers/reconcile-handler.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { CancelOutcome, EnqueueReceipt, TaskStatus } from '../queue/index.js';
+import type { HttpTaskPayloadInput } from '../tasks/http/http-task-payload.js';
+import { type AnyTaskDefinition, type EnqueueOptions, type PayloadOf, toNewTask } from './enqueue-options.js';
+
+export interface CreateTandemOptions<Tasks extends readonly AnyTaskDefinition[]> {
+  /** The deployment's task types; the built-in `http` type is always there. */
+  tasks: Tasks;
+  /** The environment to read at cold start (default: the process environment). */
+  env?: Readonly<Record<string, string | undefined>>;
+  logger?: Logger;
+  metrics?: Metrics;
+  /** How to start a consumer; default: async-invoke CONSUME_FUNCTION_NAME. The local stack drains in process. */
+  wakeConsumer?: () => Promise<void>;
+  /** Clients made elsewhere; by default made from the environment, once per container. */
+  redis?: Redis;
+  sqsClient?: SQSClient;
+}
+
+/** One item of `enqueueBatch`. */
+export type BatchItem<Tasks extends readonly AnyTaskDefinition[]> = {
+  [K in keyof Tasks]: { task: Tasks[K]; payload: PayloadOf<Tasks[K]>; options?: EnqueueOptions };
+}[number];
+
+/** Tandem inside your own code: enqueue without an HTTP hop, and the Lambda handlers of a deployment. */
+export interface Tandem<Tasks extends readonly AnyTaskDefinition[]> {
+  /** Stores a task in Redis, else SQS; resolves once one of them has it. The payload is type-checked. */
+  enqueue<Task extends Tasks[number]>(
+    task: Task,
+    payload: PayloadOf<Task>,
+    options?: EnqueueOptions,
+  ): Promise<EnqueueReceipt>;
+  /** The built-in webhook task. */
+  enqueue(task: 'http', payload: HttpTaskPayloadInput, options?: EnqueueOptions): Promise<EnqueueReceipt>;
+  /** Up to 100 tasks in one Redis round trip; invalid items are answered per item. */
+  enqueueBatch(items: readonly BatchItem<Tasks>[]): Promise<BatchItemResult[]>;
+  /** Null for an id never acknowledged; throws QueueUnavailableError while Redis cannot answer. */
+  getTask(id: string): Promise<TaskStatus | null>;
+  /** Cancels a task that is not running: `cancelled`, or why not (`running`, `finished`, `not_found`). */
+  cancel(id: string): Promise<CancelOutcome>;
+  /** The Lambda handlers: export each from its own function file. */
+  handlers: {
+    api: ApiHandler;
+    consume: ConsumeHandler;
+    reconcile: ReconcileHandler;
+  };
+  /** The HTTP API as a fetch handler (`Request` → `Response`), for any server that speaks fetch. */
+  fetch(request: Request): Promise<Response>;
+  /** The use cases themselves (drain, reconcile, health…), built on first use: for embedding and tools. */
+  app(): TandemApp;
+}
+
+/**
+ * Tandem for your own Lambda functions. Nothing is read or connected until first use; then the environment
+ * is read once (a bad variable throws a ConfigError naming it) and the clients live as long as the container.
+ *
+ * @example
+ * export const tandem = createTandem({ tasks: [sendWelcome] });
+ * await tandem.enqueue(sendWelcome, { userId: 'u_1' }, { delaySeconds: 60 });
+ * export const handler = tandem.handlers.consume;   // in functions/consume.ts
+ */
+export function createTandem<const Tasks extends readonly AnyTaskDefinition[]>(
+  options: CreateTandemOptions<Tasks>,
+): Tandem<Tasks> {
+  let built: TandemApp | undefined;
+  let api: ReturnType<typeof createApiApp> | undefined;
+  const app = () => {
+    built ??= createTandemApp({
+      config: loadConfig(options.env),
+      tasks: options.tasks,
+      ...(options.logger !== undefined && { logger: options.logger }),
+      ...(options.metrics !== undefined && { metrics: options.metrics }),
+      ...(options.wakeConsumer !== undefined && { wakeConsumer: options.wakeConsumer }),
+      ...(options.redis !== undefined && { redis: options.redis }),
+      ...(options.sqsClient !== undefined && { sqsClient: options.sqsClient }),
+    });
+    return built;
+  };
+  return {
+    enqueue: (task: AnyTaskDefinition | 'http', payload: unknown, enqueueOptions?: EnqueueOptions) =>
+      app().enqueue(toNewTask(typeof task === 'string' ? task : task.type, payload, enqueueOptions)),
+    enqueueBatch: (items) =>
+      app().enqueueBatch(items.map((item) => toNewTask(item.task.type, item.payload, item.options))),
+    getTask: (id) => app().status(id),
+    cancel: (id) => app().cancel(id),
+    handlers: {
+      api: createApiHandler(app),
+      consume: createConsumeHandler(app),
+      reconcile: createReconcileHandler(app),
+    },
+    fetch: async (request) => {
+      api ??= createApiApp(app());
+      return api.fetch(request);
+    },
+    app,
+  };
+}
