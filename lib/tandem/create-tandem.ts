@@ -88,12 +88,13 @@ export function createTandem<const Tasks extends readonly AnyTaskDefinition[]>(
     return built;
   };
   return {
-    enqueue: (task: AnyTaskDefinition | 'http', payload: unknown, enqueueOptions?: EnqueueOptions) =>
+    // Async, so that a bad environment on first use is a rejection like any other failure.
+    enqueue: async (task: AnyTaskDefinition | 'http', payload: unknown, enqueueOptions?: EnqueueOptions) =>
       app().enqueue(toNewTask(typeof task === 'string' ? task : task.type, payload, enqueueOptions)),
-    enqueueBatch: (items) =>
+    enqueueBatch: async (items) =>
       app().enqueueBatch(items.map((item) => toNewTask(item.task.type, item.payload, item.options))),
-    getTask: (id) => app().status(id),
-    cancel: (id) => app().cancel(id),
+    getTask: async (id) => app().status(id),
+    cancel: async (id) => app().cancel(id),
     handlers: {
       api: createApiHandler(app),
       consume: createConsumeHandler(app),

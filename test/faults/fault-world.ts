@@ -132,7 +132,7 @@ export async function startFaultWorld(options: { redisArgs?: readonly string[] }
         queues: { taskQueueAttributes: { VisibilityTimeout: '2' }, ...rest.queues },
       }),
     sibling(of, { env = {}, tasks = [], ...rest } = {}) {
-      return runtimeFromEnv(harness.sqs.endpoint, { ...of.env, ...env }, of.queues, {
+      return runtimeFromEnv(harness.sqs.endpoint, { ...of.env, ...env }, of.queueUrls, {
         tasks: [...faultTasks(runs), ...tasks],
         ...rest,
       });

@@ -78,13 +78,13 @@ async function setup(env: Record<string, string> = {}) {
 /** Every task either backend holds, in any state: what "nothing stored" is checked against. */
 async function storedTaskCount(runtime: HarnessRuntime): Promise<number> {
   const redis = await runtime.adapters.redis.depths();
-  const { messages } = await harness.sqs.inspect(runtime.queues.taskQueueUrl);
+  const { messages } = await harness.sqs.inspect(runtime.queueUrls.taskQueueUrl);
   const inRedis = redis.ready.depth + redis.delayed.depth + redis.active.depth + redis.dead.depth;
   return inRedis + messages.ready.length + messages.delayed.length + messages.inflight.length;
 }
 
 async function sqsTaskIds(runtime: HarnessRuntime): Promise<string[]> {
-  const { messages } = await harness.sqs.inspect(runtime.queues.taskQueueUrl);
+  const { messages } = await harness.sqs.inspect(runtime.queueUrls.taskQueueUrl);
   const all = [...messages.ready, ...messages.delayed, ...messages.inflight.map((entry) => entry.message)];
   return all.map((message) => JSON.parse(message.body).id as string);
 }

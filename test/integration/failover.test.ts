@@ -44,7 +44,7 @@ async function timed<T>(work: Promise<T>): Promise<{ value: T; ms: number }> {
 
 /** What the SQS task queue holds, read without receiving. */
 async function sqsTaskIds(runtime: HarnessRuntime): Promise<string[]> {
-  const { messages } = await harness.sqs.inspect(runtime.queues.taskQueueUrl);
+  const { messages } = await harness.sqs.inspect(runtime.queueUrls.taskQueueUrl);
   const all = [...messages.ready, ...messages.delayed, ...messages.inflight.map((entry) => entry.message)];
   return all.map((message) => JSON.parse(message.body).id as string);
 }

@@ -132,7 +132,7 @@ describe('consume handler', () => {
 
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: messageIdOf(failing) }] });
     expect(await runtime.status(ok.id)).toMatchObject({ state: 'succeeded', result: { message: 'hi' } });
-    const dead = await harness.sqs.inspect(runtime.queues.deadLetterQueueUrl);
+    const dead = await harness.sqs.inspect(runtime.queueUrls.deadLetterQueueUrl);
     expect(dead.messages.ready.map((message) => message.body).join('\n')).toContain(doomed.id);
     expect(metricValues(metricLines, 'TaskOutcome', { via: 'sqs', outcome: 'succeeded' })).toEqual([1]);
     expect(metricValues(metricLines, 'TaskOutcome', { via: 'sqs', outcome: 'retry' })).toEqual([1]);
@@ -176,15 +176,16 @@ describe('consume handler', () => {
     expect(metricValues(metricLines, 'TaskOutcome', { via: 'redis', outcome: 'succeeded' })).toEqual([3]);
   });
 
-  it('refuses an event it was not made for, acknowledging nothing', async () => {
+  it('refuses an event it was not made for without throwing, acknowledging none of its records', async () => {
     const { runtime } = await setup();
     const consume = createConsumeHandler(() => runtime) as (
       event: unknown,
       context: unknown,
     ) => Promise<unknown>;
-    await expect(consume({ Records: [{ eventSource: 'aws:kinesis' }] }, lambdaContext())).rejects.toThrow(
-      /unsupported event/,
-    );
+    expect(
+      await consume({ Records: [{ eventSource: 'aws:kinesis', eventID: 'shard-1:42' }] }, lambdaContext()),
+    ).toEqual({ batchItemFailures: [{ itemIdentifier: 'shard-1:42' }] });
+    expect(await consume({ hello: 'world' }, lambdaContext())).toEqual({ batchItemFailures: [] });
   });
 });
 

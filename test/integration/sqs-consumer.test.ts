@@ -170,7 +170,7 @@ describe('SQS consumer', () => {
     const runtime = await newRuntime();
     await harness.sqs.client.send(
       new SendMessageCommand({
-        QueueUrl: runtime.queues.taskQueueUrl,
+        QueueUrl: runtime.queueUrls.taskQueueUrl,
         MessageBody: '{"__proto__": {"polluted": true}, "id": 5}',
       }),
     );
@@ -197,7 +197,7 @@ describe('SQS consumer', () => {
     const result = await runtime.consumeSqs(early, plentyOfTime);
     expect(result.outcomes.hopped).toBe(1);
     expect(runs).toEqual([]);
-    const { messages } = await harness.sqs.inspect(runtime.queues.taskQueueUrl);
+    const { messages } = await harness.sqs.inspect(runtime.queueUrls.taskQueueUrl);
     expect(messages.delayed).toHaveLength(1);
     expect(messages.delayed[0]?.delayUntil ?? 0).toBeGreaterThan(Date.now() + 800_000);
   });

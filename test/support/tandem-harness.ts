@@ -39,7 +39,7 @@ export interface HarnessRuntimeOptions extends Omit<TandemAppOptions, 'config' |
  */
 export type HarnessRuntime = TandemApp & {
   adapters: QueueAdapters;
-  queues: TandemQueues;
+  queueUrls: TandemQueues;
   env: Record<string, string>;
 };
 
@@ -94,7 +94,7 @@ export function runtimeFromEnv(
       }),
   });
   const app = createTandemApp({ config, logger: silentLogger, metrics: noMetrics, ...options, adapters });
-  return Object.assign(app, { adapters, queues, env });
+  return Object.assign(app, { adapters, queueUrls: queues, env });
 }
 
 function harnessEnv(
