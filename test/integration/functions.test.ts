@@ -24,6 +24,7 @@ import {
 } from '../support/lambda-events.js';
 import { receiveRecords } from '../support/sqs-records.js';
 import { type HarnessRuntime, startTandemHarness, type TandemHarness } from '../support/tandem-harness.js';
+import { removed, withField } from '../support/with-field.js';
 import { createRecordingLogger, type RecordedLine } from '../unit/fakes/recording-logger.js';
 
 let harness: TandemHarness;
@@ -392,6 +393,31 @@ describe('events handler', () => {
     expect(reports.flatMap((report) => report.enqueued)).toEqual([]);
     expect(logLines.filter((line) => line.message === 'event rejected; nothing enqueued')).toHaveLength(6);
     await expectNothingStored(runtime);
+  });
+
+  it('rejects a malformed record on its own: its siblings enqueue and run', async () => {
+    const { runtime } = await setup({ S3_TASK_TYPE: 'object-created' });
+    const events = createEventsHandler(runtime);
+    const [good, noTopic, noMessageId] = snsEvent([
+      { message: JSON.stringify({ type: 'record', payload: 'good' }) },
+      { message: JSON.stringify({ type: 'record', payload: 'no topic' }) },
+      { message: JSON.stringify({ type: 'record', payload: 'no message id' }) },
+    ]).Records.map((record, index) =>
+      index === 0 ? record : withField(record, ['Sns', index === 1 ? 'TopicArn' : 'MessageId'], removed),
+    );
+
+    const sns = await events({ Records: [good, noTopic, noMessageId] });
+    const s3 = await events(s3Event([s3Record({ key: 'bad%zz.txt' }), s3Record({ key: 'ok.txt' })]));
+    const again = await events({ Records: [noMessageId] });
+
+    expect(sns.rejected).toEqual([expect.objectContaining({ source: 'sns', code: 'invalid_record' })]);
+    expect(s3.rejected).toEqual([expect.objectContaining({ source: 's3', code: 'invalid_record' })]);
+    expect(again.enqueued).toEqual([expect.objectContaining({ id: sns.enqueued[1]?.id, duplicate: true })]);
+    const ran = await drainAll(runtime);
+    expect(ran.map((run) => run.payload)).toEqual(
+      expect.arrayContaining(['good', 'no message id', expect.objectContaining({ key: 'ok.txt' })]),
+    );
+    expect(ran).toHaveLength(3);
   });
 
   it('throws when no queue accepts the task, so Lambda retries the event', async () => {
