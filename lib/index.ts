@@ -43,3 +43,10 @@ export {
   UnknownTaskTypeError,
   UnrecoverableTaskError,
 } from './tasks/index.js';
+export type {
+  EventsHandler,
+  EventsReport,
+  ScheduleHandler,
+  ScheduleInput,
+  ScheduleResult,
+} from './triggers/index.js';

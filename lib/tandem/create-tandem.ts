@@ -8,10 +8,12 @@ import { loadConfig } from '../config/load-config.js';
 import { type ApiHandler, createApiHandler } from '../handlers/api-handler.js';
 import { type ConsumeHandler, createConsumeHandler } from '../handlers/consume-handler.js';
 import { createReconcileHandler, type ReconcileHandler } from '../handlers/reconcile-handler.js';
+import { eventsHandler, scheduleHandler } from '../handlers/trigger-handlers.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { CancelOutcome, EnqueueReceipt, TaskStatus } from '../queue/index.js';
 import type { HttpTaskPayloadInput } from '../tasks/http/http-task-payload.js';
+import type { EventsHandler, ScheduleHandler } from '../triggers/index.js';
 import { type AnyTaskDefinition, type EnqueueOptions, type PayloadOf, toNewTask } from './enqueue-options.js';
 
 export interface CreateTandemOptions<Tasks extends readonly AnyTaskDefinition[]> {
@@ -54,6 +56,8 @@ export interface Tandem<Tasks extends readonly AnyTaskDefinition[]> {
     api: ApiHandler;
     consume: ConsumeHandler;
     reconcile: ReconcileHandler;
+    schedule: ScheduleHandler;
+    events: EventsHandler;
   };
   /** The HTTP API as a fetch handler (`Request` → `Response`), for any server that speaks fetch. */
   fetch(request: Request): Promise<Response>;
@@ -99,6 +103,8 @@ export function createTandem<const Tasks extends readonly AnyTaskDefinition[]>(
       api: createApiHandler(app),
       consume: createConsumeHandler(app),
       reconcile: createReconcileHandler(app),
+      schedule: scheduleHandler(app),
+      events: eventsHandler(app),
     },
     fetch: async (request) => {
       api ??= createApiApp(app());

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createEventsHandler } from '../../functions/events.js';
-import { createScheduleHandler } from '../../functions/schedule.js';
 import { tasks as deploymentTasks } from '../../functions/tasks.js';
 import { WAKE_EVENT } from '../../lib/app/lambda-waker.js';
 import { createConsumeHandler } from '../../lib/handlers/consume-handler.js';
 import { createReconcileHandler } from '../../lib/handlers/reconcile-handler.js';
+import { eventsHandler, scheduleHandler } from '../../lib/handlers/trigger-handlers.js';
 import { createEmfMetrics } from '../../lib/observability/metrics.js';
 import { EnqueueUnavailableError } from '../../lib/queue/errors.js';
 import { defineTask } from '../../lib/tasks/define-task.js';
@@ -24,6 +23,7 @@ import {
 } from '../support/lambda-events.js';
 import { receiveRecords } from '../support/sqs-records.js';
 import { type HarnessRuntime, startTandemHarness, type TandemHarness } from '../support/tandem-harness.js';
+import { removed, withField } from '../support/with-field.js';
 import { createRecordingLogger, type RecordedLine } from '../unit/fakes/recording-logger.js';
 
 let harness: TandemHarness;
@@ -216,7 +216,7 @@ describe('schedule handler', () => {
 
   it('enqueues once per scheduled time, even when the schedule fires twice', async () => {
     const { runtime } = await setup();
-    const schedule = createScheduleHandler(runtime);
+    const schedule = scheduleHandler(() => runtime);
     const first = await schedule(input('2030-01-01T10:00:00Z'));
     const again = await schedule(input('2030-01-01T10:00:00Z'));
     const nextHour = await schedule(input('2030-01-01T11:00:00Z'));
@@ -241,15 +241,15 @@ describe('schedule handler', () => {
       },
       event as unknown as Record<string, unknown>,
     );
-    const result = await createScheduleHandler(runtime)(rendered);
+    const result = await scheduleHandler(() => runtime)(rendered);
     expect(result).toMatchObject({ enqueued: true, scheduledAt: '2030-01-02T03:00:00.000Z' });
   });
 
   it('without a time, the current minute makes the key', async () => {
     const { runtime } = await setup();
     const clock = () => Date.parse('2030-01-01T10:00:42.123Z');
-    const result = await createScheduleHandler(
-      runtime,
+    const result = await scheduleHandler(
+      () => runtime,
       clock,
     )({ schedule: 'manual', task: { type: 'echo', payload: { message: 'x' } } });
     expect(result).toMatchObject({
@@ -260,7 +260,7 @@ describe('schedule handler', () => {
 
   it('reports bad input without throwing and stores nothing', async () => {
     const { runtime, logLines } = await setup();
-    const schedule = createScheduleHandler(runtime);
+    const schedule = scheduleHandler(() => runtime);
     const unknownType = await schedule(input('2030-01-01T10:00:00Z', { type: 'no-such-type', payload: {} }));
     const badPayload = await schedule(
       input('2030-01-01T10:00:00Z', { type: 'echo', payload: { message: 7 } }),
@@ -278,7 +278,7 @@ describe('schedule handler', () => {
 describe('events handler', () => {
   it('maps an EventBridge event with a task in detail.tandem, once per event id', async () => {
     const { runtime } = await setup();
-    const events = createEventsHandler(runtime);
+    const events = eventsHandler(() => runtime);
     const event = eventBridgeEvent({ tandem: { type: 'record', payload: { order: 7 } } });
 
     const first = await events(event);
@@ -308,14 +308,14 @@ describe('events handler', () => {
       },
       source as unknown as Record<string, unknown>,
     );
-    const report = await createEventsHandler(runtime)(rendered);
+    const report = await eventsHandler(() => runtime)(rendered);
     expect(report.enqueued).toEqual([expect.objectContaining({ source: 'eventbridge', eventId: source.id })]);
     expect(await drainAll(runtime)).toEqual([expect.objectContaining({ payload: { orderId: 'o-1' } })]);
   });
 
   it('maps SNS messages that are tasks, reports the ones that are not, and dedupes by message id', async () => {
     const { runtime } = await setup();
-    const events = createEventsHandler(runtime);
+    const events = eventsHandler(() => runtime);
     const event = snsEvent([
       { message: JSON.stringify({ type: 'record', payload: { via: 'sns' } }) },
       { message: 'this is not JSON' },
@@ -340,7 +340,7 @@ describe('events handler', () => {
 
   it('maps a listed SNS topic to its task type, the message as payload', async () => {
     const { runtime } = await setup({ SNS_TOPIC_TASK_TYPES: 'orders=record' });
-    const report = await createEventsHandler(runtime)(
+    const report = await eventsHandler(() => runtime)(
       snsEvent([
         { topic: 'orders', message: '{"orderId":"o-9"}' },
         { topic: 'orders', message: 'plain text' },
@@ -353,7 +353,7 @@ describe('events handler', () => {
 
   it('maps S3 object creations to S3_TASK_TYPE with { bucket, key, size, eTag }, once per sequencer', async () => {
     const { runtime } = await setup({ S3_TASK_TYPE: 'object-created' });
-    const events = createEventsHandler(runtime);
+    const events = eventsHandler(() => runtime);
     const created = s3Record({ key: 'photos/my+cat%21.jpg', size: 2048 });
     const removed = s3Record({ key: 'photos/old.jpg', eventName: 'ObjectRemoved:Delete' });
 
@@ -378,7 +378,7 @@ describe('events handler', () => {
 
   it('reports every bad record, stores nothing and does not throw', async () => {
     const { runtime, logLines } = await setup();
-    const events = createEventsHandler(runtime);
+    const events = eventsHandler(() => runtime);
     const reports = [
       await events(eventBridgeEvent({ orderId: 'o-1' })),
       await events(eventBridgeEvent({ tandem: { type: 'no-such-type', payload: {} } })),
@@ -402,13 +402,38 @@ describe('events handler', () => {
     await expectNothingStored(runtime);
   });
 
+  it('rejects a malformed record on its own: its siblings enqueue and run', async () => {
+    const { runtime } = await setup({ S3_TASK_TYPE: 'object-created' });
+    const events = eventsHandler(() => runtime);
+    const [good, noTopic, noMessageId] = snsEvent([
+      { message: JSON.stringify({ type: 'record', payload: 'good' }) },
+      { message: JSON.stringify({ type: 'record', payload: 'no topic' }) },
+      { message: JSON.stringify({ type: 'record', payload: 'no message id' }) },
+    ]).Records.map((record, index) =>
+      index === 0 ? record : withField(record, ['Sns', index === 1 ? 'TopicArn' : 'MessageId'], removed),
+    );
+
+    const sns = await events({ Records: [good, noTopic, noMessageId] });
+    const s3 = await events(s3Event([s3Record({ key: 'bad%zz.txt' }), s3Record({ key: 'ok.txt' })]));
+    const again = await events({ Records: [noMessageId] });
+
+    expect(sns.rejected).toEqual([expect.objectContaining({ source: 'sns', code: 'invalid_record' })]);
+    expect(s3.rejected).toEqual([expect.objectContaining({ source: 's3', code: 'invalid_record' })]);
+    expect(again.enqueued).toEqual([expect.objectContaining({ id: sns.enqueued[1]?.id, duplicate: true })]);
+    const ran = await drainAll(runtime);
+    expect(ran.map((run) => run.payload)).toEqual(
+      expect.arrayContaining(['good', 'no message id', expect.objectContaining({ key: 'ok.txt' })]),
+    );
+    expect(ran).toHaveLength(3);
+  });
+
   it('throws when no queue accepts the task, so Lambda retries the event', async () => {
     const { runtime } = await setup();
     const event = snsEvent([{ message: JSON.stringify({ type: 'record', payload: null }) }]);
     harness.stack.server.pause();
     await harness.sqs.pause();
     try {
-      await expect(createEventsHandler(runtime)(event)).rejects.toBeInstanceOf(EnqueueUnavailableError);
+      await expect(eventsHandler(() => runtime)(event)).rejects.toBeInstanceOf(EnqueueUnavailableError);
     } finally {
       harness.stack.server.resume();
       await harness.sqs.resume();
