@@ -21,6 +21,7 @@ export type ApiHandler = (
 export function createApiHandler(runtime: Runtime): ApiHandler {
   const serve = handle(createApiApp(runtime));
   return async (event, context) => {
+    if (context) runtime.logger.addContext?.(context);
     try {
       // Hono declares its own copy of the event types, stricter than aws-lambda's in fields it does not
       // read (e.g. `requestContext.authorizer`); for a 2.0 event the result's headers are plain strings.

@@ -1,12 +1,15 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { type Metrics, MetricUnits } from '../lib/observability/index.js';
+import type { InvocationContext, Metrics } from '../lib/observability/index.js';
 import type { DrainSummary, SqsBatchResult } from '../lib/runner/index.js';
 import type { Runtime } from '../lib/runtime/index.js';
 import { WAKE_EVENT } from '../lib/runtime/index.js';
 import { containerRuntime } from './container.js';
 
-/** What a handler reads from the Lambda context: tests pass `{ getRemainingTimeInMillis: () => 60_000 }`. */
-export type LambdaContext = Pick<Context, 'getRemainingTimeInMillis'>;
+/**
+ * What a handler reads from the Lambda context: the time left, and what log lines carry (request id, function
+ * name…). Tests may pass only `{ getRemainingTimeInMillis: () => 60_000 }`.
+ */
+export type LambdaContext = Pick<Context, 'getRemainingTimeInMillis'> & InvocationContext;
 
 /** What a wake-up sends (`{ source: 'tandem.wake' }`): drain Redis. */
 export type WakeEvent = typeof WAKE_EVENT;
@@ -44,6 +47,7 @@ export const handler = ((event: unknown, context: LambdaContext) => {
 function buildConsume(runtime: Runtime): AnyConsume {
   const { logger, metrics } = runtime;
   return async (event, context) => {
+    logger.addContext?.(context);
     const remainingTimeMs = () => context.getRemainingTimeInMillis();
     const started = performance.now();
     try {
@@ -100,13 +104,13 @@ function describeKeys(event: unknown): string {
 
 function recordBatch(metrics: Metrics, result: SqsBatchResult, durationMs: number): void {
   for (const [outcome, count] of Object.entries(result.outcomes)) {
-    if (count > 0) metrics.add('TaskOutcome', count, MetricUnits.count, { via: 'sqs', outcome });
+    if (count > 0) metrics.add('TaskOutcome', count, { via: 'sqs', outcome });
   }
   // Always published, zero included, so that alarms on them have data points.
-  metrics.add('DuplicatesSuppressed', result.outcomes.duplicate, MetricUnits.count, { via: 'sqs' });
-  metrics.add('UnverifiedRuns', result.unverifiedRuns, MetricUnits.count, { via: 'sqs' });
-  metrics.add('BatchItemFailures', result.batchItemFailures.length, MetricUnits.count, { via: 'sqs' });
-  metrics.add('ConsumeDuration', Math.round(durationMs), MetricUnits.milliseconds, { via: 'sqs' });
+  metrics.add('DuplicatesSuppressed', result.outcomes.duplicate, { at: 'consume' });
+  metrics.add('UnverifiedRuns', result.unverifiedRuns, { via: 'sqs' });
+  metrics.add('BatchItemFailures', result.batchItemFailures.length, { via: 'sqs' });
+  metrics.add('ConsumeDuration', Math.round(durationMs), { via: 'sqs' });
 }
 
 function recordDrain(metrics: Metrics, summary: DrainSummary, durationMs: number): void {
@@ -119,8 +123,8 @@ function recordDrain(metrics: Metrics, summary: DrainSummary, durationMs: number
     journaled: summary.journaled,
   };
   for (const [outcome, count] of Object.entries(outcomes)) {
-    if (count > 0) metrics.add('TaskOutcome', count, MetricUnits.count, { via: 'redis', outcome });
+    if (count > 0) metrics.add('TaskOutcome', count, { via: 'redis', outcome });
   }
-  metrics.add('TasksClaimed', summary.claimed, MetricUnits.count, { via: 'redis' });
-  metrics.add('ConsumeDuration', Math.round(durationMs), MetricUnits.milliseconds, { via: 'redis' });
+  metrics.add('TasksClaimed', summary.claimed, { via: 'redis' });
+  metrics.add('ConsumeDuration', Math.round(durationMs), { via: 'redis' });
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { S3EventRecord, SNSEventRecord } from 'aws-lambda';
 import { z } from 'zod';
 import type { Config } from '../lib/config/index.js';
-import { MetricUnits } from '../lib/observability/index.js';
+import type { InvocationContext } from '../lib/observability/index.js';
 import type { Runtime } from '../lib/runtime/index.js';
 import { TaskValidationError } from '../lib/tasks/index.js';
 import { containerRuntime } from './container.js';
@@ -45,8 +45,11 @@ export interface EventsReport {
   ignored: { source: EventSource; eventId: string; reason: string }[];
 }
 
-/** Takes an EventBridge event, a transformed `{ eventId, task }`, or an SNS or S3 event. */
-export type EventsHandler = (event: unknown) => Promise<EventsReport>;
+/**
+ * Takes an EventBridge event, a transformed `{ eventId, task }`, or an SNS or S3 event; the context only
+ * labels log lines.
+ */
+export type EventsHandler = (event: unknown, context?: InvocationContext) => Promise<EventsReport>;
 
 type Mapping = Config['events'];
 
@@ -80,12 +83,13 @@ export function createEventsHandler(runtime: Runtime): EventsHandler {
   const { logger, metrics } = runtime;
   const mapping = runtime.config.events;
 
-  return async (event) => {
+  return async (event, context) => {
+    if (context) logger.addContext?.(context);
     const report: EventsReport = { enqueued: [], rejected: [], ignored: [] };
     const reject = (item: EventsReport['rejected'][number]) => {
       report.rejected.push(item);
       logger.warn('event rejected; nothing enqueued', { ...item });
-      metrics.add('TriggerRejected', 1, MetricUnits.count, { trigger: item.source });
+      metrics.add('TriggerRejected', 1, { trigger: item.source });
     };
     try {
       for (const candidate of candidatesOf(event, mapping)) {
@@ -109,7 +113,7 @@ export function createEventsHandler(runtime: Runtime): EventsHandler {
             idempotencyKey: task.idempotencyKey ?? idempotencyKey,
           });
           report.enqueued.push({ source, eventId, ...receipt });
-          metrics.add('TriggerEnqueued', 1, MetricUnits.count, { trigger: source });
+          metrics.add('TriggerEnqueued', 1, { trigger: source });
           logger.info('event enqueued', { source, eventId, ...receipt });
         } catch (error) {
           if (!(error instanceof TaskValidationError)) throw error;
@@ -126,9 +130,9 @@ export function createEventsHandler(runtime: Runtime): EventsHandler {
 let events: EventsHandler | undefined;
 
 /** The Lambda entry point; builds the container's runtime on the first invocation. */
-export const handler: EventsHandler = (event) => {
+export const handler: EventsHandler = (event, context) => {
   events ??= createEventsHandler(containerRuntime());
-  return events(event);
+  return events(event, context);
 };
 
 function candidatesOf(event: unknown, mapping: Mapping): Candidate[] {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MetricUnits } from '../lib/observability/index.js';
+import type { InvocationContext } from '../lib/observability/index.js';
 import type { EnqueueReceipt } from '../lib/queue/index.js';
 import type { Runtime } from '../lib/runtime/index.js';
 import { TaskValidationError } from '../lib/tasks/index.js';
@@ -41,8 +41,8 @@ export type ScheduleResult =
       error: { code: 'invalid_schedule_input' | 'invalid_task'; message: string; issues?: unknown };
     };
 
-/** Takes what the schedule delivers (see {@link ScheduleInputSchema}). */
-export type ScheduleHandler = (event: unknown) => Promise<ScheduleResult>;
+/** Takes what the schedule delivers (see {@link ScheduleInputSchema}); the context only labels log lines. */
+export type ScheduleHandler = (event: unknown, context?: InvocationContext) => Promise<ScheduleResult>;
 
 /**
  * The cron trigger over `runtime`: enqueues the schedule's task once per scheduled time. The idempotency
@@ -61,11 +61,12 @@ export function createScheduleHandler(runtime: Runtime, clock: () => number = Da
     result: Extract<ScheduleResult, { enqueued: false }>,
   ): Extract<ScheduleResult, { enqueued: false }> => {
     logger.error('scheduled task rejected; fix the schedule input', { ...result });
-    metrics.add('TriggerRejected', 1, MetricUnits.count, { trigger: 'schedule' });
+    metrics.add('TriggerRejected', 1, { trigger: 'schedule' });
     return result;
   };
 
-  return async (event) => {
+  return async (event, context) => {
+    if (context) logger.addContext?.(context);
     try {
       const input = ScheduleInputSchema.safeParse(event);
       if (!input.success) {
@@ -87,7 +88,7 @@ export function createScheduleHandler(runtime: Runtime, clock: () => number = Da
       const idempotencyKey = `schedule:${schedule}:${scheduledAt}`;
       try {
         const receipt = await runtime.enqueue.enqueue({ ...task, idempotencyKey });
-        metrics.add('TriggerEnqueued', 1, MetricUnits.count, { trigger: 'schedule' });
+        metrics.add('TriggerEnqueued', 1, { trigger: 'schedule' });
         logger.info('scheduled task enqueued', { schedule, scheduledAt, ...receipt });
         return { enqueued: true, schedule, scheduledAt, idempotencyKey, receipt };
       } catch (error) {
@@ -107,9 +108,9 @@ export function createScheduleHandler(runtime: Runtime, clock: () => number = Da
 let schedule: ScheduleHandler | undefined;
 
 /** The Lambda entry point; builds the container's runtime on the first invocation. */
-export const handler: ScheduleHandler = (event) => {
+export const handler: ScheduleHandler = (event, context) => {
   schedule ??= createScheduleHandler(containerRuntime());
-  return schedule(event);
+  return schedule(event, context);
 };
 
 function startOfMinute(ms: number): number {

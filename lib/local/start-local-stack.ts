@@ -6,8 +6,9 @@ import { createReconcileHandler } from '../../functions/reconcile.js';
 import { tasks as deploymentTasks } from '../../functions/tasks.js';
 import { createApiApp } from '../api/index.js';
 import { type Config, loadConfig } from '../config/index.js';
+import { createLogger } from '../observability/create-logger.js';
 import { errorMessage } from '../observability/error-message.js';
-import { createJsonLogger, type Logger } from '../observability/logger.js';
+import type { Logger } from '../observability/logger.js';
 import { noMetrics } from '../observability/metrics.js';
 import { createRedisClient } from '../queue/redis/create-redis-client.js';
 import { RedisTaskQueue } from '../queue/redis/redis-task-queue.js';
@@ -33,7 +34,7 @@ export interface LocalStackOptions {
   env: Environment;
   /** The deployment's task types; default: `functions/tasks.ts`. The built-in `http` type is always there. */
   tasks?: readonly TaskDefinition[];
-  /** Default: JSON lines on stdout, as in Lambda. */
+  /** Default: one readable line per entry on stdout (`HH:MM:SS.mmm LEVEL message key=value …`). */
   logger?: Logger;
   /** Where the start-up summary and notices go (default: stdout). */
   print?: (line: string) => void;
@@ -103,8 +104,8 @@ const DUMMY_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const local = prepareLocalEnv(options.env);
   const { settings } = local;
-  const logger =
-    options.logger ?? createJsonLogger({ fields: { service: 'tandem', queue: settings.queue.name } });
+  // Readable rather than JSON: this log is read in a terminal. The queue is in the start-up summary.
+  const logger = options.logger ?? createLogger({ format: 'pretty' });
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const parts: RunningParts = {};
 

@@ -2,9 +2,11 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Redis } from '@upstash/redis';
 import type { SQSRecord } from 'aws-lambda';
 import type { Config } from '../config/config-schema.js';
+import { createLogger } from '../observability/create-logger.js';
+import { createMetrics } from '../observability/create-metrics.js';
 import { errorMessage } from '../observability/error-message.js';
-import { createJsonLogger, type Logger } from '../observability/logger.js';
-import { createEmfMetrics, type Metrics } from '../observability/metrics.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
 import { DeadLetterService } from '../queue/dead-letter-service.js';
 import { EnqueueService } from '../queue/enqueue-service.js';
 import { CircuitBreaker } from '../queue/failover/circuit-breaker.js';
@@ -47,9 +49,8 @@ export interface RuntimeOptions {
  */
 export function createRuntime(options: RuntimeOptions) {
   const { config } = options;
-  const logger =
-    options.logger ?? createJsonLogger({ fields: { service: 'tandem', queue: config.queue.name } });
-  const metrics = options.metrics ?? createEmfMetrics({ defaults: { queue: config.queue.name } });
+  const logger = options.logger ?? createLogger({ fields: { queue: config.queue.name } });
+  const metrics = options.metrics ?? createMetrics({ defaults: { queue: config.queue.name }, logger });
   const registry = new TaskRegistry([
     createHttpTask({ signingSecret: config.http.signingSecret, allowedHosts: config.http.allowedHosts }),
     ...(options.tasks ?? []),
@@ -58,7 +59,7 @@ export function createRuntime(options: RuntimeOptions) {
     ...config.breaker,
     onTransition: (from, to) => {
       logger.warn('redis circuit breaker', { from, to });
-      metrics.add('BreakerTransition', 1, 'Count', { to });
+      metrics.add('BreakerTransition', 1, { to });
     },
   });
   const redisQueue = new RedisTaskQueue({
@@ -106,10 +107,10 @@ export function createRuntime(options: RuntimeOptions) {
     onStored: (receipts) => {
       for (const via of ['redis', 'sqs'] as const) {
         const stored = receipts.filter((receipt) => receipt.via === via && !receipt.duplicate).length;
-        if (stored > 0) metrics.add('Enqueued', stored, 'Count', { via });
+        if (stored > 0) metrics.add('Enqueued', stored, { via });
       }
       const duplicates = receipts.filter((receipt) => receipt.duplicate).length;
-      if (duplicates > 0) metrics.add('DuplicatesSuppressed', duplicates, 'Count', { at: 'enqueue' });
+      if (duplicates > 0) metrics.add('DuplicatesSuppressed', duplicates, { at: 'enqueue' });
     },
   });
   const deadLetters = new DeadLetterService({
@@ -139,7 +140,7 @@ export function createRuntime(options: RuntimeOptions) {
     (via: Backend) =>
     (task: TaskEnvelope, run: TaskRun): void => {
       const outcome = run.ok ? 'succeeded' : run.unrecoverable ? 'unrecoverable' : 'failed';
-      metrics.add('TaskDuration', run.durationMs, 'Milliseconds', { type: task.type, via, outcome });
+      metrics.add('TaskDuration', run.durationMs, { type: task.type, via, outcome });
     };
   const redisCall = <T>(operation: string, call: () => Promise<T>) =>
     guardedRedisCall(breaker, config.redis.timeoutMs, operation, call);

@@ -1,0 +1,44 @@
+import { MetricCatalog, type MetricName } from '../../../lib/observability/metric-catalog.js';
+import type { Metrics } from '../../../lib/observability/metrics.js';
+
+export interface RecordedMetric {
+  name: MetricName;
+  unit: string;
+  value: number;
+  dimensions: Record<string, string>;
+}
+
+/**
+ * A {@link Metrics} that keeps what it publishes in memory: values reach `published` only on `flush`, as
+ * they reach CloudWatch, so a test also sees whether a handler flushed.
+ */
+export function createRecordingMetrics(): Metrics & { published: RecordedMetric[] } {
+  const published: RecordedMetric[] = [];
+  let pending: RecordedMetric[] = [];
+  return {
+    published,
+    add(name, value, ...dimensions) {
+      const { unit } = MetricCatalog[name];
+      pending.push({ name, unit, value, dimensions: { ...dimensions[0] } });
+    },
+    flush() {
+      published.push(...pending);
+      pending = [];
+    },
+  };
+}
+
+/** The value of every published metric `name` whose dimensions include `dimensions`. */
+export function publishedValues(
+  metrics: { published: readonly RecordedMetric[] },
+  name: MetricName,
+  dimensions: Record<string, string> = {},
+): number[] {
+  return metrics.published
+    .filter(
+      (metric) =>
+        metric.name === name &&
+        Object.entries(dimensions).every(([key, value]) => metric.dimensions[key] === value),
+    )
+    .map((metric) => metric.value);
+}
