@@ -119,8 +119,14 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRep
   });
 
   publish(metrics, report);
-  logger.info('reconcile finished', { ...report });
+  logger[isQuiet(report) ? 'debug' : 'info']('reconcile finished', { ...report });
   return report;
+}
+
+/** A pass that changed nothing and met no error: at debug, so an idle queue's log stays quiet. */
+function isQuiet(report: ReconcileReport): boolean {
+  const { journalApplied, reaped, promoted, woke, errors } = report;
+  return journalApplied + reaped.requeued + reaped.dead + promoted === 0 && !woke && errors.length === 0;
 }
 
 /**

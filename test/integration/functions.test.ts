@@ -195,7 +195,7 @@ describe('consume handler', () => {
 
 describe('reconcile handler', () => {
   it('answers a scheduled event with a report of what it did', async () => {
-    const { runtime } = await setup();
+    const { runtime, logLines } = await setup();
     const delayed = await runtime.enqueue.enqueue({ type: 'record', payload: null, delaySeconds: 1 });
     expect(delayed.state).toBe('scheduled');
     await new Promise((resolve) => setTimeout(resolve, 1_100));
@@ -204,6 +204,17 @@ describe('reconcile handler', () => {
 
     expect(report).toMatchObject({ ran: true, redis: { ok: true }, promoted: 1, errors: [] });
     expect(report.sqsDepths).toBeDefined();
+    expect(logLines.find((line) => line.message === 'reconcile finished')?.level).toBe('info');
+  });
+
+  it('logs a pass that changed nothing at debug, so an idle queue keeps a quiet log', async () => {
+    const { runtime, logLines } = await setup();
+
+    const report = await createReconcileHandler(runtime)(scheduledEvent(new Date().toISOString()));
+
+    expect(report).toMatchObject({ ran: true, journalApplied: 0, promoted: 0, woke: false, errors: [] });
+    const finished = logLines.filter((line) => line.message === 'reconcile finished');
+    expect(finished.map((line) => line.level)).toEqual(['debug']);
   });
 });
 
