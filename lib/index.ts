@@ -7,7 +7,8 @@ export { type Config, ConfigError, loadConfig } from './config/index.js';
 export type { ApiHandler } from './handlers/api-handler.js';
 export type { ConsumeHandler, LambdaContext, WakeEvent } from './handlers/consume-handler.js';
 export type { ReconcileHandler } from './handlers/reconcile-handler.js';
-export { createJsonLogger, type Logger, type LogLevel } from './observability/logger.js';
+export { createLogger } from './observability/create-logger.js';
+export type { Logger, LogLevel } from './observability/logger.js';
 export { type Metrics, noMetrics } from './observability/metrics.js';
 export {
   type CancelOutcome,

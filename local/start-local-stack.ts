@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ScheduledEvent } from 'aws-lambda';
 import {
   type AnyTaskDefinition,
-  createJsonLogger,
+  createLogger,
   createTandem,
   type Logger,
   noMetrics,
@@ -29,7 +29,7 @@ export interface LocalStackOptions {
   env: Environment;
   /** The deployment's task types (`npm start` passes `functions/tasks.ts`); the `http` type is always there. */
   tasks: readonly AnyTaskDefinition[];
-  /** Default: JSON lines on stdout, as in Lambda. */
+  /** Default: readable lines on stdout (`HH:MM:SS.mmm LEVEL message key=value`). */
   logger?: Logger;
   /** Where the start-up summary and notices go (default: stdout). */
   print?: (line: string) => void;
@@ -99,8 +99,7 @@ const MAX_RECEIVE_COUNT = 10;
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const local = prepareLocalEnv(options.env);
   const { settings } = local;
-  const logger =
-    options.logger ?? createJsonLogger({ fields: { service: 'tandem', queue: settings.queue.name } });
+  const logger = options.logger ?? createLogger({ format: 'pretty', fields: { queue: settings.queue.name } });
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const parts: RunningParts = {};
 

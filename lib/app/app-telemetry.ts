@@ -1,5 +1,5 @@
 import type { Logger } from '../observability/logger.js';
-import { type Metrics, MetricUnits } from '../observability/metrics.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { BreakerState, EnqueueReceipt, FailoverEvent } from '../queue/index.js';
 import type { DrainSummary } from '../runner/drain-queue.js';
 import type { TaskRun } from '../runner/execute-task.js';
@@ -14,7 +14,7 @@ export function appTelemetry(logger: Logger, metrics: Metrics) {
   return {
     breakerTransition(from: BreakerState, to: BreakerState): void {
       logger.warn('redis circuit breaker', { from, to });
-      metrics.add('BreakerTransition', 1, MetricUnits.count, { to });
+      metrics.add('BreakerTransition', 1, { to });
     },
     failover(event: FailoverEvent): void {
       logger.warn(`enqueue ${event.kind}`, { ...event });
@@ -23,15 +23,14 @@ export function appTelemetry(logger: Logger, metrics: Metrics) {
     stored(receipts: readonly EnqueueReceipt[]): void {
       for (const via of ['redis', 'sqs'] as const) {
         const stored = receipts.filter((receipt) => receipt.via === via && !receipt.duplicate).length;
-        if (stored > 0) metrics.add('Enqueued', stored, MetricUnits.count, { via });
+        if (stored > 0) metrics.add('Enqueued', stored, { via });
       }
       const duplicates = receipts.filter((receipt) => receipt.duplicate).length;
-      if (duplicates > 0)
-        metrics.add('DuplicatesSuppressed', duplicates, MetricUnits.count, { at: 'enqueue' });
+      if (duplicates > 0) metrics.add('DuplicatesSuppressed', duplicates, { at: 'enqueue' });
     },
     taskRun: (via: Backend) => (task: TaskEnvelope, run: TaskRun) => {
       const outcome = run.ok ? 'succeeded' : run.unrecoverable ? 'unrecoverable' : 'failed';
-      metrics.add('TaskDuration', run.durationMs, MetricUnits.milliseconds, {
+      metrics.add('TaskDuration', run.durationMs, {
         type: task.type,
         via,
         outcome,
@@ -39,13 +38,13 @@ export function appTelemetry(logger: Logger, metrics: Metrics) {
     },
     sqsBatch(records: number, result: SqsBatchResult, durationMs: number): void {
       for (const [outcome, count] of Object.entries(result.outcomes)) {
-        if (count > 0) metrics.add('TaskOutcome', count, MetricUnits.count, { via: 'sqs', outcome });
+        if (count > 0) metrics.add('TaskOutcome', count, { via: 'sqs', outcome });
       }
       // Always published, zero included, so that alarms on them have data points.
-      metrics.add('DuplicatesSuppressed', result.outcomes.duplicate, MetricUnits.count, { at: 'run' });
-      metrics.add('UnverifiedRuns', result.unverifiedRuns, MetricUnits.count, { via: 'sqs' });
-      metrics.add('BatchItemFailures', result.batchItemFailures.length, MetricUnits.count, { via: 'sqs' });
-      metrics.add('ConsumeDuration', Math.round(durationMs), MetricUnits.milliseconds, { via: 'sqs' });
+      metrics.add('DuplicatesSuppressed', result.outcomes.duplicate, { at: 'run' });
+      metrics.add('UnverifiedRuns', result.unverifiedRuns, { via: 'sqs' });
+      metrics.add('BatchItemFailures', result.batchItemFailures.length, { via: 'sqs' });
+      metrics.add('ConsumeDuration', Math.round(durationMs), { via: 'sqs' });
       logger.info('sqs batch processed', {
         records,
         outcomes: result.outcomes,
@@ -56,10 +55,10 @@ export function appTelemetry(logger: Logger, metrics: Metrics) {
     drain(summary: DrainSummary, durationMs: number): void {
       const { succeeded, failed, dead, released, lost, journaled } = summary;
       for (const [outcome, count] of Object.entries({ succeeded, failed, dead, released, lost, journaled })) {
-        if (count > 0) metrics.add('TaskOutcome', count, MetricUnits.count, { via: 'redis', outcome });
+        if (count > 0) metrics.add('TaskOutcome', count, { via: 'redis', outcome });
       }
-      metrics.add('TasksClaimed', summary.claimed, MetricUnits.count, { via: 'redis' });
-      metrics.add('ConsumeDuration', Math.round(durationMs), MetricUnits.milliseconds, { via: 'redis' });
+      metrics.add('TasksClaimed', summary.claimed, { via: 'redis' });
+      metrics.add('ConsumeDuration', Math.round(durationMs), { via: 'redis' });
     },
   };
 }

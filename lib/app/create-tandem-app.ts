@@ -1,8 +1,10 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Redis } from '@upstash/redis';
 import type { Config } from '../config/config-schema.js';
-import { createJsonLogger, type Logger } from '../observability/logger.js';
-import { createEmfMetrics, type Metrics } from '../observability/metrics.js';
+import { createLogger } from '../observability/create-logger.js';
+import { createMetrics } from '../observability/create-metrics.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
 import { createQueueAdapters, type QueueAdapters, type QueuePorts, toQueuePorts } from '../queue/index.js';
 import { reconcile } from '../reconcile/reconcile.js';
 import { drainQueue } from '../runner/drain-queue.js';
@@ -45,9 +47,8 @@ export interface TandemAppOptions {
  */
 export function createTandemApp(options: TandemAppOptions): TandemApp {
   const { config } = options;
-  const logger =
-    options.logger ?? createJsonLogger({ fields: { service: 'tandem', queue: config.queue.name } });
-  const metrics = options.metrics ?? createEmfMetrics({ defaults: { queue: config.queue.name } });
+  const logger = options.logger ?? createLogger({ fields: { queue: config.queue.name } });
+  const metrics = options.metrics ?? createMetrics({ defaults: { queue: config.queue.name }, logger });
   const telemetry = appTelemetry(logger, metrics);
   const registry = new TaskRegistry([
     createHttpTask({ signingSecret: config.http.signingSecret, allowedHosts: config.http.allowedHosts }),

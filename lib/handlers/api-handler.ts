@@ -20,6 +20,7 @@ export function createApiHandler(app: () => TandemApp): ApiHandler {
   let serve: ReturnType<typeof handle> | undefined;
   return async (event, context) => {
     const tandem = app();
+    if (context) tandem.logger.addContext?.(context);
     serve ??= handle(createApiApp(tandem));
     try {
       // Hono declares its own copy of the event types, stricter than aws-lambda's in fields it does not

@@ -2,10 +2,14 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { WAKE_EVENT } from '../app/lambda-waker.js';
 import type { TandemApp } from '../app/tandem-app.js';
+import type { InvocationContext } from '../observability/logger.js';
 import type { DrainSummary } from '../runner/drain-queue.js';
 
-/** What a handler reads from the Lambda context: tests pass `{ getRemainingTimeInMillis: () => 60_000 }`. */
-export type LambdaContext = Pick<Context, 'getRemainingTimeInMillis'>;
+/**
+ * What a handler reads from the Lambda context (the time left; request id and function name for logs):
+ * tests pass `{ getRemainingTimeInMillis: () => 60_000 }`.
+ */
+export type LambdaContext = Pick<Context, 'getRemainingTimeInMillis'> & InvocationContext;
 
 /** What a wake-up sends (`{ source: 'tandem.wake' }`): drain Redis. */
 export type WakeEvent = typeof WAKE_EVENT;
@@ -52,6 +56,7 @@ function processorFor(event: unknown): Processor | undefined {
 export function createConsumeHandler(app: () => TandemApp): ConsumeHandler {
   const consume = async (event: unknown, context: LambdaContext) => {
     const tandem = app();
+    tandem.logger.addContext?.(context);
     try {
       const processor = processorFor(event);
       if (processor) return await processor(tandem, context);

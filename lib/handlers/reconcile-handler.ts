@@ -1,9 +1,13 @@
 import type { ScheduledEvent } from 'aws-lambda';
 import type { TandemApp } from '../app/tandem-app.js';
+import type { InvocationContext } from '../observability/logger.js';
 import type { ReconcileReport } from '../reconcile/reconcile.js';
 
 /** Any event (the schedule's, or none for a manual run) → what the pass did. */
-export type ReconcileHandler = (event?: ScheduledEvent) => Promise<ReconcileReport>;
+export type ReconcileHandler = (
+  event?: ScheduledEvent,
+  context?: InvocationContext,
+) => Promise<ReconcileReport>;
 
 /**
  * The reconciler over `app()`, run by a one-minute schedule with a reserved concurrency of one (and a
@@ -15,5 +19,9 @@ export type ReconcileHandler = (event?: ScheduledEvent) => Promise<ReconcileRepo
  * export const handler = createReconcileHandler(() => app);
  */
 export function createReconcileHandler(app: () => TandemApp): ReconcileHandler {
-  return async () => app().reconcile();
+  return async (_event, context) => {
+    const tandem = app();
+    if (context) tandem.logger.addContext?.(context);
+    return tandem.reconcile();
+  };
 }

@@ -25,8 +25,10 @@ function triggerDeps(app: TandemApp, clock?: () => number): TriggerDeps {
  */
 export function eventsHandler(app: () => TandemApp): EventsHandler {
   let handle: EventsHandler | undefined;
-  return (event) => {
-    handle ??= createEventsHandler(triggerDeps(app()));
+  return (event, context) => {
+    const tandem = app();
+    if (context) tandem.logger.addContext?.(context);
+    handle ??= createEventsHandler(triggerDeps(tandem));
     return handle(event);
   };
 }
@@ -39,8 +41,10 @@ export function eventsHandler(app: () => TandemApp): EventsHandler {
  */
 export function scheduleHandler(app: () => TandemApp, clock?: () => number): ScheduleHandler {
   let handle: ScheduleHandler | undefined;
-  return (event) => {
-    handle ??= createScheduleHandler(triggerDeps(app(), clock));
+  return (event, context) => {
+    const tandem = app();
+    if (context) tandem.logger.addContext?.(context);
+    handle ??= createScheduleHandler(triggerDeps(tandem, clock));
     return handle(event);
   };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { errorMessage } from '../observability/error-message.js';
 import type { Logger } from '../observability/logger.js';
-import { type Metrics, MetricUnits } from '../observability/metrics.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { SqsDepths } from '../queue/sqs/sqs-depths.js';
 import type { MessageCounts } from '../queue/sqs/sqs-message-queue.js';
 import type { JournalEntry, LeasingTaskQueue, RedisDepths } from '../queue/task-queue.js';
@@ -119,8 +119,14 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRep
   });
 
   publish(metrics, report);
-  logger.info('reconcile finished', { ...report });
+  logger[isQuiet(report) ? 'debug' : 'info']('reconcile finished', { ...report });
   return report;
+}
+
+/** A pass that changed nothing and met no error: at debug, so an idle queue's log stays quiet. */
+function isQuiet(report: ReconcileReport): boolean {
+  const { journalApplied, reaped, promoted, woke, errors } = report;
+  return journalApplied + reaped.requeued + reaped.dead + promoted === 0 && !woke && errors.length === 0;
 }
 
 /**
@@ -156,12 +162,12 @@ function publish(metrics: Metrics, report: ReconcileReport): void {
   metrics.add('LeasesReaped', report.reaped.requeued + report.reaped.dead);
   metrics.add('TasksPromoted', report.promoted);
   for (const [set, value] of Object.entries(report.redisDepths ?? {})) {
-    metrics.add('QueueDepth', value.depth, MetricUnits.count, { backend: 'redis', set });
-    metrics.add('OldestAge', value.oldestAgeMs, MetricUnits.milliseconds, { backend: 'redis', set });
+    metrics.add('QueueDepth', value.depth, { backend: 'redis', set });
+    metrics.add('OldestAge', value.oldestAgeMs, { backend: 'redis', set });
   }
   for (const [queue, counts] of Object.entries(report.sqsDepths ?? {})) {
     for (const [kind, value] of Object.entries(counts as MessageCounts)) {
-      metrics.add('QueueDepth', value, MetricUnits.count, { backend: 'sqs', set: `${queue}.${kind}` });
+      metrics.add('QueueDepth', value, { backend: 'sqs', set: `${queue}.${kind}` });
     }
   }
   metrics.flush();

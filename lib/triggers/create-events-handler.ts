@@ -1,4 +1,4 @@
-import { MetricUnits } from '../observability/index.js';
+import type { InvocationContext } from '../observability/logger.js';
 import { candidatesOf } from './candidates-of.js';
 import type { EventsReport } from './events-report.js';
 import { RejectionCodes } from './rejection-codes.js';
@@ -7,7 +7,7 @@ import type { TriggerDeps } from './trigger-deps.js';
 import { tryEnqueue } from './try-enqueue.js';
 
 /** Takes an EventBridge event, a transformed `{ eventId, task }`, or an SNS or S3 event. */
-export type EventsHandler = (event: unknown) => Promise<EventsReport>;
+export type EventsHandler = (event: unknown, context?: InvocationContext) => Promise<EventsReport>;
 
 /**
  * Event-driven enqueue: EventBridge, SNS and S3 events become tasks (see `EventSource` for the mappings).
@@ -25,7 +25,7 @@ export function createEventsHandler(deps: TriggerDeps): EventsHandler {
   const reject = (report: EventsReport, item: EventsReport['rejected'][number]) => {
     report.rejected.push(item);
     logger.warn('event rejected; nothing enqueued', { ...item });
-    metrics.add('TriggerRejected', 1, MetricUnits.count, { trigger: item.source });
+    metrics.add('TriggerRejected', 1, { trigger: item.source });
   };
 
   const settle = async (candidate: TriggerCandidate, report: EventsReport) => {
@@ -50,7 +50,7 @@ export function createEventsHandler(deps: TriggerDeps): EventsHandler {
       return;
     }
     report.enqueued.push({ source, eventId, ...attempt.receipt });
-    metrics.add('TriggerEnqueued', 1, MetricUnits.count, { trigger: source });
+    metrics.add('TriggerEnqueued', 1, { trigger: source });
     logger.info('event enqueued', { source, eventId, ...attempt.receipt });
   };
 

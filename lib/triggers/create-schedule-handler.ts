@@ -1,4 +1,4 @@
-import { MetricUnits } from '../observability/index.js';
+import type { InvocationContext } from '../observability/logger.js';
 import type { EnqueueReceipt } from '../queue/index.js';
 import { RejectionCodes } from './rejection-codes.js';
 import { processSchedule } from './schedule-processor.js';
@@ -21,7 +21,7 @@ export type ScheduleResult =
     };
 
 /** Takes what the schedule delivers (see `ScheduleInputSchema`). */
-export type ScheduleHandler = (event: unknown) => Promise<ScheduleResult>;
+export type ScheduleHandler = (event: unknown, context?: InvocationContext) => Promise<ScheduleResult>;
 
 type Rejected = Extract<ScheduleResult, { enqueued: false }>;
 
@@ -41,7 +41,7 @@ export function createScheduleHandler(deps: TriggerDeps): ScheduleHandler {
   const { logger, metrics, clock = Date.now } = deps;
   const reject = (result: Rejected): Rejected => {
     logger.error('scheduled task rejected; fix the schedule input', { ...result });
-    metrics.add('TriggerRejected', 1, MetricUnits.count, { trigger: 'schedule' });
+    metrics.add('TriggerRejected', 1, { trigger: 'schedule' });
     return result;
   };
 
@@ -65,7 +65,7 @@ export function createScheduleHandler(deps: TriggerDeps): ScheduleHandler {
           error: { code: RejectionCodes.invalidTask, message, issues },
         });
       }
-      metrics.add('TriggerEnqueued', 1, MetricUnits.count, { trigger: 'schedule' });
+      metrics.add('TriggerEnqueued', 1, { trigger: 'schedule' });
       logger.info('scheduled task enqueued', { schedule, scheduledAt, ...attempt.receipt });
       return { enqueued: true, schedule, scheduledAt, idempotencyKey, receipt: attempt.receipt };
     } finally {

@@ -5,7 +5,8 @@ import { WAKE_EVENT } from '../../lib/app/lambda-waker.js';
 import { createConsumeHandler } from '../../lib/handlers/consume-handler.js';
 import { createReconcileHandler } from '../../lib/handlers/reconcile-handler.js';
 import { eventsHandler, scheduleHandler } from '../../lib/handlers/trigger-handlers.js';
-import { createEmfMetrics } from '../../lib/observability/metrics.js';
+import { createLogger } from '../../lib/observability/create-logger.js';
+import { noMetrics } from '../../lib/observability/metrics.js';
 import { EnqueueUnavailableError } from '../../lib/queue/errors.js';
 import { defineTask } from '../../lib/tasks/define-task.js';
 import { UnrecoverableTaskError } from '../../lib/tasks/errors.js';
@@ -25,6 +26,7 @@ import { receiveRecords } from '../support/sqs-records.js';
 import { type HarnessRuntime, startTandemHarness, type TandemHarness } from '../support/tandem-harness.js';
 import { removed, withField } from '../support/with-field.js';
 import { createRecordingLogger, type RecordedLine } from '../unit/fakes/recording-logger.js';
+import { createRecordingMetrics, publishedValues } from '../unit/fakes/recording-metrics.js';
 
 let harness: TandemHarness;
 /** Every execution, in order: the witness for "ran", "ran once" and "never ran". */
@@ -65,33 +67,22 @@ const testTasks = [
 
 interface Setup {
   runtime: HarnessRuntime;
-  /** EMF lines the runtime's metrics flushed, parsed. */
-  metricLines: Record<string, unknown>[];
+  /** What the runtime's metrics flushed. */
+  metrics: ReturnType<typeof createRecordingMetrics>;
   logLines: RecordedLine[];
 }
 
 async function setup(env: Record<string, string> = {}): Promise<Setup> {
-  const metricLines: Record<string, unknown>[] = [];
+  const metrics = createRecordingMetrics();
   const logger = createRecordingLogger();
   const runtime = await harness.runtime({
     tasks: [...deploymentTasks, ...testTasks],
     env: { REDIS_TIMEOUT_MS: '300', SQS_TIMEOUT_MS: '1000', ...env },
     logger,
-    metrics: createEmfMetrics({ write: (line) => metricLines.push(JSON.parse(line)) }),
+    metrics,
   });
   runs = [];
-  return { runtime, metricLines, logLines: logger.lines };
-}
-
-/** The value of every flushed metric `name` whose dimensions include `dimensions`. */
-function metricValues(
-  lines: Record<string, unknown>[],
-  name: string,
-  dimensions: Record<string, string> = {},
-) {
-  return lines
-    .filter((line) => name in line && Object.entries(dimensions).every(([key, value]) => line[key] === value))
-    .map((line) => line[name]);
+  return { runtime, metrics, logLines: logger.lines };
 }
 
 /** Nothing stored anywhere: the witness for "a bad event enqueues nothing". */
@@ -118,7 +109,7 @@ afterAll(async () => {
 
 describe('consume handler', () => {
   it('runs an SQS batch received from the queue and reports only the records that must come back', async () => {
-    const { runtime, metricLines } = await setup();
+    const { runtime, metrics } = await setup();
     const ok = makeEnvelope({ type: 'echo', payload: { message: 'hi' }, enqueuedVia: 'sqs' });
     const failing = makeEnvelope({ type: 'always-fails', payload: null, maxAttempts: 3, enqueuedVia: 'sqs' });
     const doomed = makeEnvelope({ type: 'unrecoverable', payload: null, maxAttempts: 3, enqueuedVia: 'sqs' });
@@ -134,15 +125,15 @@ describe('consume handler', () => {
     expect(await runtime.status(ok.id)).toMatchObject({ state: 'succeeded', result: { message: 'hi' } });
     const dead = await harness.sqs.inspect(runtime.queueUrls.deadLetterQueueUrl);
     expect(dead.messages.ready.map((message) => message.body).join('\n')).toContain(doomed.id);
-    expect(metricValues(metricLines, 'TaskOutcome', { via: 'sqs', outcome: 'succeeded' })).toEqual([1]);
-    expect(metricValues(metricLines, 'TaskOutcome', { via: 'sqs', outcome: 'retry' })).toEqual([1]);
-    expect(metricValues(metricLines, 'TaskOutcome', { via: 'sqs', outcome: 'dead' })).toEqual([1]);
-    expect(metricValues(metricLines, 'DuplicatesSuppressed')).toEqual([0]);
-    expect(metricValues(metricLines, 'UnverifiedRuns')).toEqual([0]);
+    expect(publishedValues(metrics, 'TaskOutcome', { via: 'sqs', outcome: 'succeeded' })).toEqual([1]);
+    expect(publishedValues(metrics, 'TaskOutcome', { via: 'sqs', outcome: 'retry' })).toEqual([1]);
+    expect(publishedValues(metrics, 'TaskOutcome', { via: 'sqs', outcome: 'dead' })).toEqual([1]);
+    expect(publishedValues(metrics, 'DuplicatesSuppressed', { at: 'consume' })).toEqual([0]);
+    expect(publishedValues(metrics, 'UnverifiedRuns')).toEqual([0]);
   });
 
   it('suppresses and counts a redelivery of a task that already ran', async () => {
-    const { runtime, metricLines } = await setup();
+    const { runtime, metrics } = await setup();
     const task = makeEnvelope({ type: 'record', payload: { n: 1 }, enqueuedVia: 'sqs' });
     const consume = createConsumeHandler(() => runtime);
     await runtime.adapters.sqs.tasks.enqueue([task]);
@@ -158,11 +149,11 @@ describe('consume handler', () => {
       batchItemFailures: [],
     });
     expect(runs.map((run) => run.id)).toEqual([task.id]);
-    expect(metricValues(metricLines, 'DuplicatesSuppressed')).toEqual([0, 1]);
+    expect(publishedValues(metrics, 'DuplicatesSuppressed', { at: 'consume' })).toEqual([0, 1]);
   });
 
   it('drains Redis on a wake event', async () => {
-    const { runtime, metricLines } = await setup();
+    const { runtime, metrics } = await setup();
     const receipts = await Promise.all(
       [1, 2, 3].map((n) => runtime.enqueue({ type: 'record', payload: { n } })),
     );
@@ -173,7 +164,28 @@ describe('consume handler', () => {
     expect(summary).toMatchObject({ claimed: 3, succeeded: 3, failed: 0, dead: 0 });
     expect(runs.map((run) => run.id).sort()).toEqual(receipts.map((receipt) => receipt.id).sort());
     expect((await runtime.adapters.redis.depths()).ready.depth).toBe(0);
-    expect(metricValues(metricLines, 'TaskOutcome', { via: 'redis', outcome: 'succeeded' })).toEqual([3]);
+    expect(publishedValues(metrics, 'TaskOutcome', { via: 'redis', outcome: 'succeeded' })).toEqual([3]);
+  });
+
+  it("labels every line of an invocation, its tasks' lines included, with the Lambda request id", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = createLogger({ level: 'debug', write: (line) => lines.push(JSON.parse(line)) });
+    const runtime = await harness.runtime({ tasks: deploymentTasks, logger, metrics: noMetrics });
+    await runtime.enqueue({ type: 'echo', payload: { message: 'hi' } });
+    lines.length = 0;
+    const context = { ...lambdaContext(), awsRequestId: 'request-1', functionName: 'tandem-test-consume' };
+
+    await createConsumeHandler(() => runtime)(WAKE_EVENT, context);
+
+    expect(lines.map((line) => line.message)).toEqual(expect.arrayContaining(['echo', 'drain finished']));
+    for (const line of lines) {
+      expect(line).toMatchObject({
+        service: 'tandem',
+        function_request_id: 'request-1',
+        function_name: 'tandem-test-consume',
+        cold_start: expect.any(Boolean),
+      });
+    }
   });
 
   it('refuses an event it was not made for without throwing, acknowledging none of its records', async () => {
@@ -191,7 +203,7 @@ describe('consume handler', () => {
 
 describe('reconcile handler', () => {
   it('answers a scheduled event with a report of what it did', async () => {
-    const { runtime } = await setup();
+    const { runtime, logLines } = await setup();
     const delayed = await runtime.enqueue({ type: 'record', payload: null, delaySeconds: 1 });
     expect(delayed.state).toBe('scheduled');
     await new Promise((resolve) => setTimeout(resolve, 1_100));
@@ -200,6 +212,17 @@ describe('reconcile handler', () => {
 
     expect(report).toMatchObject({ ran: true, redis: { ok: true }, promoted: 1, errors: [] });
     expect(report.sqsDepths).toBeDefined();
+    expect(logLines.find((line) => line.message === 'reconcile finished')?.level).toBe('info');
+  });
+
+  it('logs a pass that changed nothing at debug, so an idle queue keeps a quiet log', async () => {
+    const { runtime, logLines } = await setup();
+
+    const report = await createReconcileHandler(() => runtime)(scheduledEvent(new Date().toISOString()));
+
+    expect(report).toMatchObject({ ran: true, journalApplied: 0, promoted: 0, woke: false, errors: [] });
+    const finished = logLines.filter((line) => line.message === 'reconcile finished');
+    expect(finished.map((line) => line.level)).toEqual(['debug']);
   });
 });
 

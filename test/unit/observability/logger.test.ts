@@ -1,78 +1,108 @@
-import { describe, expect, it } from 'vitest';
-import { createJsonLogger, type LogLevel } from '../../../lib/observability/logger.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { type CreateLoggerOptions, createLogger } from '../../../lib/observability/create-logger.js';
 import { QueueTimeoutError } from '../../../lib/queue/errors.js';
 
-function capture(level?: LogLevel, fields?: Record<string, unknown>) {
+/** A Powertools-backed logger whose lines land in memory, through the logger's own `write` option. */
+function capture(options: Omit<CreateLoggerOptions, 'write'> = {}) {
   const lines: string[] = [];
-  const logger = createJsonLogger({
-    ...(level !== undefined && { level }),
-    ...(fields !== undefined && { fields }),
-    write: (line) => lines.push(line),
-  });
+  const logger = createLogger({ ...options, write: (line) => lines.push(line) });
   const parsed = () => lines.map((line) => JSON.parse(line) as Record<string, unknown>);
   return { logger, lines, parsed };
 }
 
-describe('createJsonLogger', () => {
-  it('writes one JSON object per call, on one line, with level, time and message', () => {
-    const { logger, lines, parsed } = capture();
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+describe('createLogger', () => {
+  it('writes one JSON object per call, on one line, with level, timestamp, service and message', () => {
+    const { logger, lines, parsed } = capture({ fields: { queue: 'q1' } });
     logger.info('task stored', { taskId: 't1', note: 'two\nlines' });
     logger.error('redis down');
     expect(lines).toHaveLength(2);
     for (const line of lines) expect(line).not.toContain('\n');
     const [first, second] = parsed();
     expect(first).toEqual({
-      level: 'info',
-      time: expect.any(String),
+      level: 'INFO',
       message: 'task stored',
+      timestamp: expect.any(String),
+      service: 'tandem',
+      sampling_rate: 0,
+      queue: 'q1',
       taskId: 't1',
       note: 'two\nlines',
     });
-    expect(new Date(first?.time as string).toISOString()).toBe(first?.time);
-    expect(second).toMatchObject({ level: 'error', message: 'redis down' });
+    expect(new Date(first?.timestamp as string).toISOString()).toBe(first?.timestamp);
+    expect(second).toMatchObject({ level: 'ERROR', message: 'redis down' });
   });
 
-  it('drops lines below its level (info by default)', () => {
+  it('drops lines below its level', () => {
+    const warn = capture({ level: 'warn' });
+    warn.logger.debug('a');
+    warn.logger.info('b');
+    warn.logger.warn('c');
+    warn.logger.error('d');
+    expect(warn.parsed().map((line) => line.level)).toEqual(['WARN', 'ERROR']);
+
+    const debug = capture({ level: 'debug' });
+    debug.logger.debug('e');
+    expect(debug.lines).toHaveLength(1);
+
+    const silent = capture({ level: 'silent' });
+    silent.logger.error('f');
+    expect(silent.lines).toHaveLength(0);
+  });
+
+  it("takes Powertools' level from the environment when given none, info when that is unset too", () => {
+    vi.stubEnv('AWS_LAMBDA_LOG_LEVEL', '');
+    vi.stubEnv('POWERTOOLS_LOG_LEVEL', '');
+    vi.stubEnv('LOG_LEVEL', '');
     const byDefault = capture();
     byDefault.logger.debug('noise');
     byDefault.logger.info('kept');
     expect(byDefault.parsed().map((line) => line.message)).toEqual(['kept']);
 
-    const warn = capture('warn');
-    warn.logger.debug('a');
-    warn.logger.info('b');
-    warn.logger.warn('c');
-    warn.logger.error('d');
-    expect(warn.parsed().map((line) => line.level)).toEqual(['warn', 'error']);
-
-    const debug = capture('debug');
-    debug.logger.debug('e');
-    expect(debug.lines).toHaveLength(1);
-
-    const silent = capture('silent');
-    silent.logger.error('f');
-    expect(silent.lines).toHaveLength(0);
+    vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'ERROR');
+    const fromEnv = capture();
+    fromEnv.logger.warn('dropped');
+    fromEnv.logger.error('kept');
+    expect(fromEnv.parsed().map((line) => line.message)).toEqual(['kept']);
   });
 
   it('adds the fields of every ancestor to a child, and keeps the parent unchanged', () => {
-    const { logger, parsed } = capture('info', { service: 'consume' });
+    const { logger, parsed } = capture({ fields: { queue: 'q1' } });
     const child = logger.child({ taskId: 't1' }).child({ attempt: 2 });
     child.info('running', { via: 'sqs' });
     logger.info('parent');
     const [fromChild, fromParent] = parsed();
-    expect(fromChild).toMatchObject({ service: 'consume', taskId: 't1', attempt: 2, via: 'sqs' });
-    expect(fromParent).toMatchObject({ service: 'consume' });
+    expect(fromChild).toMatchObject({ queue: 'q1', taskId: 't1', attempt: 2, via: 'sqs' });
+    expect(fromParent).toMatchObject({ queue: 'q1' });
     expect(fromParent).not.toHaveProperty('taskId');
   });
 
   it('keeps the level of its parent in a child', () => {
-    const { logger, lines } = capture('warn');
+    const { logger, lines } = capture({ level: 'warn' });
     logger.child({ taskId: 't1' }).info('dropped');
     expect(lines).toHaveLength(0);
   });
 
+  it("writes a field named like one of the line's own keys as field_<name>, without a warning line", () => {
+    const { logger, parsed } = capture();
+    logger.warn('event rejected', { message: 'expected a task', level: 3, service: 'billing' });
+    expect(parsed()).toEqual([
+      expect.objectContaining({
+        level: 'WARN',
+        message: 'event rejected',
+        service: 'tandem',
+        field_message: 'expected a task',
+        field_level: 3,
+        field_service: 'billing',
+      }),
+    ]);
+  });
+
   it('redacts secret-looking keys at any depth, whatever their case', () => {
-    const { logger, lines, parsed } = capture('info', { apiToken: 'field-token-1' });
+    const { logger, lines, parsed } = capture({ fields: { apiToken: 'field-token-1' } });
     logger.info('request', {
       token: 'tok-2',
       request: {
@@ -103,7 +133,7 @@ describe('createJsonLogger', () => {
     expect(childLine).toMatchObject({ UPSTASH_REDIS_REST_TOKEN: '[redacted]' });
   });
 
-  it('serializes errors with their name and message, at any depth', () => {
+  it('serializes errors as their name and message only, at any depth', () => {
     const { logger, parsed } = capture();
     logger.error('failed', {
       error: new QueueTimeoutError('redis enqueue timed out', 'redis'),
@@ -113,5 +143,37 @@ describe('createJsonLogger', () => {
       error: { name: 'QueueTimeoutError', message: 'redis enqueue timed out' },
       details: { cause: { name: 'TypeError', message: 'fetch failed' } },
     });
+    expect(Object.keys(parsed()[0]?.error as object)).toEqual(['name', 'message']);
+  });
+
+  it('never throws: a circular reference is dropped and a BigInt written as text', () => {
+    const { logger, parsed } = capture();
+    const loop: Record<string, unknown> = { name: 'loop' };
+    loop.self = loop;
+    expect(() => logger.info('odd fields', { loop, big: 12345678901234567890n })).not.toThrow();
+    expect(parsed()).toEqual([
+      expect.objectContaining({ message: 'odd fields', loop: { name: 'loop' }, big: '12345678901234567890' }),
+    ]);
+  });
+
+  it('never throws: a field that cannot be serialized turns the line into level, message and logError', () => {
+    const { logger, parsed } = capture();
+    const hostile = {
+      toJSON() {
+        throw new Error('no JSON for you');
+      },
+    };
+    const getter = Object.defineProperty({}, 'boom', {
+      enumerable: true,
+      get() {
+        throw new Error('getter failed');
+      },
+    });
+    expect(() => logger.warn('first', { hostile })).not.toThrow();
+    expect(() => logger.error('second', getter)).not.toThrow();
+    expect(parsed()).toEqual([
+      { level: 'WARN', message: 'first', timestamp: expect.any(String), logError: 'no JSON for you' },
+      { level: 'ERROR', message: 'second', timestamp: expect.any(String), logError: 'getter failed' },
+    ]);
   });
 });
