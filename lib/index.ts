@@ -3,6 +3,7 @@
 export type { DeadTask } from './app/dead-letter-service.js';
 export type { BatchItemResult } from './app/enqueue-service.js';
 export type { Health, QueueOverview, TandemApp } from './app/tandem-app.js';
+export type { EnqueueOptions, PayloadOf } from './client/to-task-body.js';
 export { type Config, ConfigError, loadConfig } from './config/index.js';
 export type { ApiHandler } from './handlers/api-handler.js';
 export type { ConsumeHandler, LambdaContext, WakeEvent } from './handlers/consume-handler.js';
@@ -24,12 +25,12 @@ export {
 export type { DrainSummary } from './runner/drain-queue.js';
 export type { SqsBatchResult } from './runner/process-sqs-batch.js';
 export {
+  type AnyTaskDefinition,
   type BatchItem,
   type CreateTandemOptions,
   createTandem,
   type Tandem,
 } from './tandem/create-tandem.js';
-export type { AnyTaskDefinition, EnqueueOptions, PayloadOf } from './tandem/enqueue-options.js';
 export {
   type DefineTaskOptions,
   defineTask,

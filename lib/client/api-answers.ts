@@ -1,5 +1,5 @@
 import type { ApiErrorCode } from '../api/errors.js';
-import type { BreakerState } from '../queue/failover/circuit-breaker.js';
+import type { BreakerState } from '../queue/guard/circuit-breaker.js';
 import type { Backend, TaskState } from '../tasks/task-envelope.js';
 
 // The bodies the HTTP API answers with, as the client returns them. Times are ISO 8601 strings, exactly as

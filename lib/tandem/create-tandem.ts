@@ -4,6 +4,7 @@ import { createApiApp } from '../api/create-api-app.js';
 import { createTandemApp } from '../app/create-tandem-app.js';
 import type { BatchItemResult } from '../app/enqueue-service.js';
 import type { TandemApp } from '../app/tandem-app.js';
+import { type EnqueueOptions, type PayloadOf, toTaskBody } from '../client/to-task-body.js';
 import { loadConfig } from '../config/load-config.js';
 import { type ApiHandler, createApiHandler } from '../handlers/api-handler.js';
 import { type ConsumeHandler, createConsumeHandler } from '../handlers/consume-handler.js';
@@ -12,9 +13,13 @@ import { eventsHandler, scheduleHandler } from '../handlers/trigger-handlers.js'
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { CancelOutcome, EnqueueReceipt, TaskStatus } from '../queue/index.js';
+import type { TaskDefinition } from '../tasks/define-task.js';
 import type { HttpTaskPayloadInput } from '../tasks/http/http-task-payload.js';
 import type { EventsHandler, ScheduleHandler } from '../triggers/index.js';
-import { type AnyTaskDefinition, type EnqueueOptions, type PayloadOf, toNewTask } from './enqueue-options.js';
+
+/** Any task definition, whatever its schema. */
+// biome-ignore lint/suspicious/noExplicitAny: each task's schema type is inferred by PayloadOf.
+export type AnyTaskDefinition = TaskDefinition<any>;
 
 export interface CreateTandemOptions<Tasks extends readonly AnyTaskDefinition[]> {
   /** The deployment's task types; the built-in `http` type is always there. */
@@ -94,9 +99,9 @@ export function createTandem<const Tasks extends readonly AnyTaskDefinition[]>(
   return {
     // Async, so that a bad environment on first use is a rejection like any other failure.
     enqueue: async (task: AnyTaskDefinition | 'http', payload: unknown, enqueueOptions?: EnqueueOptions) =>
-      app().enqueue(toNewTask(typeof task === 'string' ? task : task.type, payload, enqueueOptions)),
+      app().enqueue(toTaskBody(task, payload, enqueueOptions)),
     enqueueBatch: async (items) =>
-      app().enqueueBatch(items.map((item) => toNewTask(item.task.type, item.payload, item.options))),
+      app().enqueueBatch(items.map((item) => toTaskBody(item.task, item.payload, item.options))),
     getTask: async (id) => app().status(id),
     cancel: async (id) => app().cancel(id),
     handlers: {

@@ -13,9 +13,9 @@ import {
   TandemTimeoutError,
   type TaskStatus,
 } from '../../lib/client/index.js';
-import { type LocalStack, startLocalStack } from '../../lib/local/index.js';
 import { silentLogger } from '../../lib/observability/logger.js';
 import { defineTask, UnrecoverableTaskError } from '../../lib/tasks/index.js';
+import { type LocalStack, startLocalStack } from '../../local/index.js';
 import { type RedisServer, startRedisServer } from '../support/redis-server.js';
 import { waitFor } from '../support/wait-for.js';
 

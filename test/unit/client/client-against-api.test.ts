@@ -79,7 +79,7 @@ describe('createTandemClient against the API app', () => {
     const unavailable = async (): Promise<never> => {
       throw new EnqueueUnavailableError(1, ['t-9'], true);
     };
-    const { client } = setup({ enqueue: { enqueue: unavailable, enqueueBatch: unavailable } });
+    const { client } = setup({ enqueue: unavailable, enqueueBatch: unavailable });
     const error = await client.enqueue(sendEmailTask, validEmail, { id: 't-9' }).catch((thrown) => thrown);
     expect(error).toBeInstanceOf(TandemUnavailableError);
     expect(error).toMatchObject({ status: 503, retryAfterSeconds: 1, ids: ['t-9'], maybeStored: true });
