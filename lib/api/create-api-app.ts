@@ -9,7 +9,7 @@ import { requireBearerToken } from './require-bearer-token.js';
 import { taskRoutes } from './task-routes.js';
 
 /**
- * Tandem's HTTP API (see DESIGN.md's table) as one Hono app, served in Lambda through `hono/aws-lambda`
+ * Tandem's HTTP API (see the README's HTTP API table and docs/contract.md) as one Hono app, served in Lambda through `hono/aws-lambda`
  * and locally through `@hono/node-server`. Every route needs a bearer token; every error is JSON
  * `{ error: { code, message, issues? } }`.
  *

@@ -41,7 +41,7 @@ export function appTelemetry(logger: Logger, metrics: Metrics) {
         if (count > 0) metrics.add('TaskOutcome', count, { via: 'sqs', outcome });
       }
       // Always published, zero included, so that alarms on them have data points.
-      metrics.add('DuplicatesSuppressed', result.outcomes.duplicate, { at: 'run' });
+      metrics.add('DuplicatesSuppressed', result.outcomes.duplicate, { at: 'consume' });
       metrics.add('UnverifiedRuns', result.unverifiedRuns, { via: 'sqs' });
       metrics.add('BatchItemFailures', result.batchItemFailures.length, { via: 'sqs' });
       metrics.add('ConsumeDuration', Math.round(durationMs), { via: 'sqs' });

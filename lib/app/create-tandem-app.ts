@@ -12,7 +12,7 @@ import { processSqsBatch } from '../runner/process-sqs-batch.js';
 import type { TaskDefinition } from '../tasks/define-task.js';
 import { createHttpTask } from '../tasks/http/http-task.js';
 import { TaskRegistry } from '../tasks/task-registry.js';
-import { appTelemetry } from './app-telemetry.js';
+import { type AppTelemetry, appTelemetry } from './app-telemetry.js';
 import { boundedWake } from './bounded-wake.js';
 import { DeadLetterService } from './dead-letter-service.js';
 import { EnqueueService } from './enqueue-service.js';
@@ -80,8 +80,7 @@ export function createTandemApp(options: TandemAppOptions): TandemApp {
   });
   const consumerId =
     options.consumerId ?? `consumer-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  const { redis, journal } = ports;
-
+  const { redis } = ports;
   return {
     config,
     logger,
@@ -96,7 +95,34 @@ export function createTandemApp(options: TandemAppOptions): TandemApp {
       list: (limit) => deadLetters.list(limit),
       replay: (ids, limit) => deadLetters.replay(ids, limit),
     },
-    async drain(remainingTimeMs, stopSignal) {
+    ...consumeUseCases({ config, registry, logger, telemetry, ports, consumerId }),
+    reconcile: () =>
+      reconcile({
+        redis,
+        sqs: { drainJournal: (max, apply) => ports.journal.drain(max, apply), depths: ports.sqsDepths },
+        wakeConsumer,
+        logger,
+        metrics,
+        // Sized to the schedule: a pass that loses Redis before unlocking blocks the next ones only this long.
+        lockTtlMs: Math.min(55_000, Math.max(1_000, config.local.reconcileEveryMs)),
+      }),
+  };
+}
+
+interface ConsumeParts {
+  config: Config;
+  registry: TaskRegistry;
+  logger: Logger;
+  telemetry: AppTelemetry;
+  ports: QueuePorts;
+  consumerId: string;
+}
+
+/** The two ways a task is run: a drain of Redis (a wake-up) and an SQS batch, each measured. */
+function consumeUseCases({ config, registry, logger, telemetry, ports, consumerId }: ConsumeParts) {
+  const { redis, journal } = ports;
+  return {
+    async drain(remainingTimeMs: () => number, stopSignal?: AbortSignal) {
       const started = performance.now();
       const summary = await drainQueue({
         queue: redis,
@@ -114,7 +140,7 @@ export function createTandemApp(options: TandemAppOptions): TandemApp {
       telemetry.drain(summary, performance.now() - started);
       return summary;
     },
-    async consumeSqs(records, remainingTimeMs) {
+    async consumeSqs(records: readonly unknown[], remainingTimeMs: () => number) {
       const started = performance.now();
       const result = await processSqsBatch(records, {
         registry,
@@ -130,16 +156,6 @@ export function createTandemApp(options: TandemAppOptions): TandemApp {
       telemetry.sqsBatch(records.length, result, performance.now() - started);
       return result;
     },
-    reconcile: () =>
-      reconcile({
-        redis,
-        sqs: { drainJournal: (max, apply) => journal.drain(max, apply), depths: ports.sqsDepths },
-        wakeConsumer,
-        logger,
-        metrics,
-        // Sized to the schedule: a pass that loses Redis before unlocking blocks the next ones only this long.
-        lockTtlMs: Math.min(55_000, Math.max(1_000, config.local.reconcileEveryMs)),
-      }),
   };
 }
 

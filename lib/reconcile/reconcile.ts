@@ -77,39 +77,10 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRep
   });
   if (!report.redis.ok) report.redis.error = report.errors[0] ?? 'unreachable';
 
-  const token = randomUUID();
   if (report.redis.ok) {
-    let locked = false;
-    await step('lock', async () => {
-      locked = await redis.acquireLock(LOCK, token, options.lockTtlMs ?? 55_000);
-    });
-    if (!locked) {
+    if (!(await lockedPass(options, report, step))) {
       logger.info('reconcile skipped: another run holds the lock', { ...report });
       return report;
-    }
-    report.ran = true;
-    try {
-      await replayJournal(options, report, step);
-      await step('reap', async () => {
-        const reaped = await redis.reapExpired(options.maxReaped ?? 1000);
-        report.reaped = { requeued: reaped.requeued.length, dead: reaped.dead.length };
-      });
-      let slotFreed = false;
-      await step('promote', async () => {
-        const promoted = await redis.promoteDue(options.maxPromoted ?? 10_000);
-        report.promoted = promoted.promoted;
-        slotFreed = promoted.wakeConsumer;
-      });
-      await step('redis depths', async () => {
-        report.redisDepths = await redis.depths();
-      });
-      await step('wake', async () => {
-        if (!shouldWake(report, slotFreed, options.staleReadyMs ?? 30_000)) return;
-        await options.wakeConsumer();
-        report.woke = true;
-      });
-    } finally {
-      await step('unlock', () => redis.releaseLock(LOCK, token));
     }
   } else {
     report.ran = true;
@@ -121,6 +92,44 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRep
   publish(metrics, report);
   logger[isQuiet(report) ? 'debug' : 'info']('reconcile finished', { ...report });
   return report;
+}
+
+type Step = (name: string, work: () => Promise<void>) => Promise<void>;
+
+/** The Redis side of a pass, under the lock: false when another run holds it. */
+async function lockedPass(options: ReconcileOptions, report: ReconcileReport, step: Step): Promise<boolean> {
+  const { redis } = options;
+  const token = randomUUID();
+  let locked = false;
+  await step('lock', async () => {
+    locked = await redis.acquireLock(LOCK, token, options.lockTtlMs ?? 55_000);
+  });
+  if (!locked) return false;
+  report.ran = true;
+  try {
+    await replayJournal(options, report, step);
+    await step('reap', async () => {
+      const reaped = await redis.reapExpired(options.maxReaped ?? 1000);
+      report.reaped = { requeued: reaped.requeued.length, dead: reaped.dead.length };
+    });
+    let slotFreed = false;
+    await step('promote', async () => {
+      const promoted = await redis.promoteDue(options.maxPromoted ?? 10_000);
+      report.promoted = promoted.promoted;
+      slotFreed = promoted.wakeConsumer;
+    });
+    await step('redis depths', async () => {
+      report.redisDepths = await redis.depths();
+    });
+    await step('wake', async () => {
+      if (!shouldWake(report, slotFreed, options.staleReadyMs ?? 30_000)) return;
+      await options.wakeConsumer();
+      report.woke = true;
+    });
+  } finally {
+    await step('unlock', () => redis.releaseLock(LOCK, token));
+  }
+  return true;
 }
 
 /** A pass that changed nothing and met no error: at debug, so an idle queue's log stays quiet. */
@@ -141,11 +150,7 @@ function shouldWake(report: ReconcileReport, slotFreed: boolean, staleReadyMs: n
   return slotFreed || report.reaped.requeued > 0 || stale;
 }
 
-async function replayJournal(
-  options: ReconcileOptions,
-  report: ReconcileReport,
-  step: (name: string, work: () => Promise<void>) => Promise<void>,
-) {
+async function replayJournal(options: ReconcileOptions, report: ReconcileReport, step: Step) {
   const limit = options.maxJournalEntries ?? 1000;
   await step('journal', async () => {
     for (let read = 0; read < limit; read += 10) {

@@ -128,7 +128,7 @@ describe('the local stack, in process', () => {
         { timeoutMs: 15_000, intervalMs: 100 },
       );
       // The enqueue that timed out reached Redis once it woke, so the task may also have run from there:
-      // the duplicate the design allows when Redis was down at run time (DESIGN.md, guarantee 4).
+      // the duplicate the design allows when Redis was down at run time (docs/contract.md, guarantee 4).
       expect(receiver.hits(duringOutage)).toBeLessThanOrEqual(2);
     } finally {
       if (!resumed) redis.resume();

@@ -8,7 +8,7 @@ export interface RedisClientOptions {
 }
 
 /**
- * The Upstash client as Tandem must use it (see the measured facts in DESIGN.md):
+ * The Upstash client as Tandem must use it (see the measured facts in docs/contract.md):
  * - `retry: { retries: 0 }`: exactly one attempt; the failover path is our retry. (`retry: false` still
  *   fetches twice on a network error, and a second enqueue of the same id would come back `duplicate`.)
  * - `signal` as a factory: a fresh deadline per request. A shared AbortSignal makes the client return

@@ -1,0 +1,15 @@
+import type { Redis } from '@upstash/redis';
+import type { RedisTransport } from './redis-transport.js';
+
+export interface RedisTaskQueueOptions {
+  /** An Upstash client (HTTP), or any {@link RedisTransport} such as {@link ioredisTransport} (TCP). */
+  redis: Redis | RedisTransport;
+  queueName: string;
+  idempotencyTtlMs: number;
+  resultTtlMs: number;
+  /** How long a wake-up reserves the consumer slot before a consumer claims it. */
+  wakeHoldMs?: number;
+  /** Due tasks moved from delayed to ready per claim. */
+  maxPromotions?: number;
+  clock?: () => number;
+}

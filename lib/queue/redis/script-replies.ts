@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import type { TaskEnvelope } from '../../tasks/task-envelope.js';
+import type {
+  AckOutcome,
+  DepthAndAge,
+  EnqueueOutcome,
+  EnqueueResult,
+  RedisDepths,
+  RunClaim,
+  TaskStatus,
+} from '../task-queue.js';
+import {
+  expectReply,
+  parseStoredEnvelope,
+  RedisInt,
+  StringListReply,
+  toTaskStatus,
+} from './redis-replies.js';
+
+// Each script's reply, checked before use: a reply of the wrong shape is a transport failure, never a success.
+const EnqueueReply = z.tuple([RedisInt], z.union([z.string(), RedisInt]));
+const AckReply = z.array(z.enum(['succeeded', 'failed', 'dead', 'lost']));
+export const ReapReply = z.tuple([StringListReply, StringListReply]);
+const RunClaimReply = z.union([
+  z.tuple([z.literal('run'), RedisInt]),
+  z.tuple([z.literal('duplicate'), z.string()]),
+  z.tuple([z.literal('busy')]),
+]);
+
+/** `enqueue.lua`: { wake, then id, state, duplicate per task }. */
+export function enqueueResultOf(reply: unknown, count: number): EnqueueResult {
+  const [wake, ...flat] = expectReply(EnqueueReply, reply, 'enqueue');
+  if (flat.length !== count * 3) throw expectReply(z.never(), reply, 'enqueue');
+  const outcomes: EnqueueOutcome[] = [];
+  for (let i = 0; i < flat.length; i += 3) {
+    outcomes.push({
+      id: String(flat[i]),
+      state: String(flat[i + 1]) as EnqueueOutcome['state'],
+      duplicate: Number(flat[i + 2]) === 1,
+    });
+  }
+  return { outcomes, wakeConsumer: wake === 1 };
+}
+
+/** `claim.lua`: { envelope JSON, attempt } per leased task. */
+export function leasedTasksOf(reply: unknown): TaskEnvelope[] {
+  const flat = expectReply(z.array(z.union([z.string(), RedisInt])), reply, 'claim');
+  const tasks: TaskEnvelope[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const envelope = parseStoredEnvelope(String(flat[i]), 'claim');
+    tasks.push({ ...envelope, attempt: Number(flat[i + 1]) });
+  }
+  return tasks;
+}
+
+/** `complete.lua` and `fail.lua`: one state per item, in order. */
+export function ackOutcomesOf(
+  items: readonly { id: string }[],
+  reply: unknown,
+  operation: string,
+): AckOutcome[] {
+  const states = expectReply(AckReply, reply, operation);
+  if (states.length !== items.length) throw expectReply(z.never(), states, 'ack');
+  return items.map((item, index) => ({ id: item.id, state: states[index] as AckOutcome['state'] }));
+}
+
+/** `list-dead.lua`: { id, hash fields } per dead task. */
+export function deadStatusesOf(reply: unknown): TaskStatus[] {
+  const flat = expectReply(z.array(z.union([z.string(), StringListReply])), reply, 'list-dead');
+  const statuses: TaskStatus[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const status = toTaskStatus(String(flat[i]), flat[i + 1] as string[]);
+    if (status) statuses.push(status);
+  }
+  return statuses;
+}
+
+/** `depths.lua`: { depth, createdAt of the oldest } for ready, delayed, active, dead. */
+export function depthsOf(reply: unknown, now: number): RedisDepths {
+  const flat = expectReply(z.array(z.union([z.string(), RedisInt])).length(8), reply, 'depths');
+  const entry = (index: number): DepthAndAge => {
+    const createdAt = Number(flat[index * 2 + 1] || now);
+    return { depth: Number(flat[index * 2]), oldestAgeMs: Math.max(0, now - createdAt) };
+  };
+  return { ready: entry(0), delayed: entry(1), active: entry(2), dead: entry(3) };
+}
+
+/** `claim-run.lua`: run (with the attempt), duplicate (with the state) or busy. */
+export function runClaimOf(reply: unknown, token: string): RunClaim {
+  const claim = expectReply(RunClaimReply, reply, 'claim-run');
+  if (claim[0] === 'run') return { decision: 'run', token, attempt: claim[1] };
+  if (claim[0] === 'duplicate') return { decision: 'duplicate', state: claim[1] as TaskStatus['state'] };
+  return { decision: 'busy' };
+}
