@@ -55,7 +55,6 @@ const LAMBDA_ENV = {
   JOURNAL_QUEUE_URL: 'http://127.0.0.1:9/000000000000/tandem-journal',
   TANDEM_API_TOKENS: 'bench-token-0123456789abcdef',
   TANDEM_SIGNING_SECRET: 'bench-secret-0123456789abcdef',
-  CONSUME_FUNCTION_NAME: 'tandem-bench-consume',
 };
 
 // Runs in the fresh process: time the import of the bundle alone, and check it exports a handler.

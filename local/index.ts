@@ -13,11 +13,6 @@ export {
 } from './event-source/sqs-event-source.js';
 export { type EventSourceQueue, type PolledMessage, sqsPollQueue } from './event-source/sqs-poll-queue.js';
 export { toSqsRecord } from './event-source/to-sqs-record.js';
-export {
-  createInProcessConsumer,
-  type InProcessConsumer,
-  type InProcessConsumerOptions,
-} from './in-process-consumer.js';
 export { type LambdaContextOptions, lambdaContext } from './lambda-context.js';
 export { type ReconcileTimer, type ReconcileTimerOptions, startReconcileTimer } from './reconcile-timer.js';
 export { type RestBridge, type RestBridgeOptions, startRestBridge } from './rest-bridge/index.js';

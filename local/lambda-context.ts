@@ -6,6 +6,8 @@ export interface LambdaContextOptions {
   /** What the invocation may take, like the function's configured timeout. */
   timeoutMs: number;
   region?: string;
+  /** Once aborted, the time left reads 0, as for a function being shut down: handlers wind down. */
+  stopSignal?: AbortSignal;
 }
 
 /**
@@ -19,6 +21,7 @@ export function lambdaContext({
   functionName,
   timeoutMs,
   region = 'us-east-1',
+  stopSignal,
 }: LambdaContextOptions): Context {
   const deadline = Date.now() + timeoutMs;
   const unsupported = () => {
@@ -33,7 +36,7 @@ export function lambdaContext({
     awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    getRemainingTimeInMillis: () => (stopSignal?.aborted ? 0 : Math.max(0, deadline - Date.now())),
     done: unsupported,
     fail: unsupported,
     succeed: unsupported,

@@ -17,7 +17,6 @@ import {
   startSqsEventSource,
 } from './event-source/sqs-event-source.js';
 import { sqsPollQueue } from './event-source/sqs-poll-queue.js';
-import { createInProcessConsumer } from './in-process-consumer.js';
 import { checkRedis, startRedis, startSqs } from './local-backends.js';
 import { type Environment, prepareLocalEnv } from './local-env.js';
 import { type ReconcileTimer, startReconcileTimer } from './reconcile-timer.js';
@@ -88,7 +87,7 @@ const MAX_RECEIVE_COUNT = 10;
 /**
  * Tandem on one machine, in one process, with real parts: the HTTP API, Redis (Upstash, or the REST bridge in
  * front of `REDIS_URL`), SQS (`SQS_ENDPOINT`, or an embedded emulator), the event-source emulator driving the
- * consume handler, the reconcile handler on a timer, and wake-ups as in-process drains. Starts even when Redis
+ * consume handler (tasks and wake-ups alike, as in Lambda), the reconcile handler on a timer. Starts even when Redis
  * is down, and then serves on the SQS path.
  *
  * @example
@@ -126,21 +125,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       DEAD_LETTER_QUEUE_URL: queues.deadLetterQueueUrl,
       JOURNAL_QUEUE_URL: queues.journalQueueUrl,
     };
-    // Tandem and the consumer need each other: wake-ups start drains of this Tandem's queue (no wake-up
-    // can come before Tandem exists, since Tandem is what sends them).
-    const consumer = createInProcessConsumer({
-      drain: (remainingTimeMs, stopSignal) => tandem.app().drain(remainingTimeMs, stopSignal),
-      logger,
-    });
     const tandem = createTandem({
       tasks: options.tasks,
       env,
-      wakeConsumer: () => consumer.wake(),
       logger,
       metrics: noMetrics,
       sqsClient: sqs.client,
     });
-    parts.drain = consumer.stop;
     tandem.app(); // reads the environment now: a bad variable stops the start, naming itself
     const reachability = await checkRedis(redis);
 
@@ -159,11 +150,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       everyMs: settings.local.reconcileEveryMs,
       logger,
       run: async () => {
-        const report = await tandem.handlers.reconcile(scheduledEvent(settings.sqs.region));
-        // In process we know for certain whether a consumer runs. A wake-up reserved by an enqueue whose
-        // answer never arrived (Redis stalled, applied it later) holds the slot for its whole hold time;
-        // Lambda waits that out, here a backlog with no drain running starts one at once.
-        if ((report.redisDepths?.ready.depth ?? 0) > 0 && !consumer.running) await consumer.wake();
+        await tandem.handlers.reconcile(scheduledEvent(settings.sqs.region));
       },
     });
     parts.reconciler = reconciler.stop;

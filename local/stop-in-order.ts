@@ -5,14 +5,13 @@ export interface RunningParts {
   http?: () => Promise<void>;
   eventSource?: () => Promise<void>;
   reconciler?: () => Promise<void>;
-  drain?: () => Promise<void>;
   sqs?: () => Promise<void>;
   bridge?: () => Promise<void>;
 }
 
 /**
- * HTTP first, so nothing new arrives; then the three consumers of work (event source, reconciler, drain)
- * together, since none waits on another; the backends last, since those three still write to them.
+ * HTTP first, so nothing new arrives; then the two consumers of work (the event source, whose drains
+ * wind down and give their leases back, and the reconciler) together; the backends last.
  */
 export async function stopInOrder(parts: RunningParts, logger: Logger): Promise<void> {
   const run = async (close: (() => Promise<void>) | undefined) => {
@@ -23,6 +22,6 @@ export async function stopInOrder(parts: RunningParts, logger: Logger): Promise<
     }
   };
   await run(parts.http);
-  await Promise.all([run(parts.eventSource), run(parts.reconciler), run(parts.drain)]);
+  await Promise.all([run(parts.eventSource), run(parts.reconciler)]);
   await Promise.all([run(parts.sqs), run(parts.bridge)]);
 }

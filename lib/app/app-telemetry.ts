@@ -18,7 +18,11 @@ export function appTelemetry(logger: Logger, metrics: Metrics) {
     },
     failover(event: FailoverEvent): void {
       logger.warn(`enqueue ${event.kind}`, { ...event });
-      metrics.add(event.kind === 'failover' ? 'Failover' : 'EnqueueUnavailable', event.tasks);
+      if (event.kind === 'failover') metrics.add('Failover', event.tasks);
+      if (event.kind === 'unavailable') metrics.add('EnqueueUnavailable', event.tasks);
+    },
+    wakeError(error: unknown, delaySeconds: number): void {
+      logger.warn('could not send a wake-up; the reconciler arms it again', { error, delaySeconds });
     },
     stored(receipts: readonly EnqueueReceipt[]): void {
       for (const via of ['redis', 'sqs'] as const) {

@@ -6,6 +6,7 @@ import { createMetrics } from '../observability/create-metrics.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { createQueueAdapters, type QueueAdapters, type QueuePorts, toQueuePorts } from '../queue/index.js';
+import { catchUpJournal } from '../reconcile/catch-up-journal.js';
 import { reconcile } from '../reconcile/reconcile.js';
 import { drainQueue } from '../runner/drain-queue.js';
 import { processSqsBatch } from '../runner/process-sqs-batch.js';
@@ -16,7 +17,6 @@ import { type AppTelemetry, appTelemetry } from './app-telemetry.js';
 import { boundedWake } from './bounded-wake.js';
 import { DeadLetterService } from './dead-letter-service.js';
 import { EnqueueService } from './enqueue-service.js';
-import { createLambdaWaker } from './lambda-waker.js';
 import { readHealth, readQueueOverview } from './read-health.js';
 import type { TandemApp } from './tandem-app.js';
 
@@ -24,7 +24,7 @@ export interface TandemAppOptions {
   config: Config;
   /** The deployment's own task types; the built-in `http` type is added. */
   tasks?: readonly TaskDefinition[];
-  /** How to start a consumer; default: async-invoke CONSUME_FUNCTION_NAME, or nothing when it is unset. */
+  /** How to start a consumer now; default: a wake-up message on the task queue, whose event source runs consume. */
   wakeConsumer?: () => Promise<void>;
   logger?: Logger;
   metrics?: Metrics;
@@ -65,8 +65,11 @@ export function createTandemApp(options: TandemAppOptions): TandemApp {
     retryAfterSeconds: Math.max(1, Math.ceil(config.breaker.cooldownMs / 1000)),
     enqueueTimeoutMs: { redis: config.redis.timeoutMs, sqs: config.sqs.timeoutMs },
     onFailover: telemetry.failover,
+    onWakeError: telemetry.wakeError,
   });
-  const wakeConsumer = boundedWake(options.wakeConsumer ?? defaultWaker(config), { logger });
+  const wakeConsumer = options.wakeConsumer
+    ? boundedWake(options.wakeConsumer, { logger })
+    : () => ports.sendWake(0);
   const enqueue = new EnqueueService({
     registry,
     producer: ports.producer,
@@ -81,14 +84,27 @@ export function createTandemApp(options: TandemAppOptions): TandemApp {
   const consumerId =
     options.consumerId ?? `consumer-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   const { redis } = ports;
+  const catchUp = () =>
+    catchUpJournal(
+      {
+        drainJournal: (max, apply, wait) => ports.journal.drain(max, apply, wait),
+        applyJournal: (e) => redis.applyJournal(e),
+      },
+      { maxEntries: 100, waitSeconds: 0 },
+    );
   return {
     config,
     logger,
     metrics,
     enqueue: (input, traceId) => enqueue.enqueue(input, traceId),
     enqueueBatch: (inputs, traceId) => enqueue.enqueueBatch(inputs, traceId),
-    status: (id) => redis.status(id),
-    cancel: (id) => redis.cancel(id),
+    // A task accepted via SQS while Redis was away is known to Redis once the journal is written back:
+    // an id Redis does not know triggers that catch-up first, so an acknowledged id is never unknown.
+    status: async (id) => (await redis.status(id)) ?? ((await catchUp()) > 0 ? redis.status(id) : null),
+    cancel: async (id) => {
+      const outcome = await redis.cancel(id);
+      return outcome === 'not_found' && (await catchUp()) > 0 ? redis.cancel(id) : outcome;
+    },
     health: () => readHealth(ports),
     queues: () => readQueueOverview(ports),
     deadLetters: {
@@ -99,7 +115,10 @@ export function createTandemApp(options: TandemAppOptions): TandemApp {
     reconcile: () =>
       reconcile({
         redis,
-        sqs: { drainJournal: (max, apply) => ports.journal.drain(max, apply), depths: ports.sqsDepths },
+        sqs: {
+          drainJournal: (max, apply, wait) => ports.journal.drain(max, apply, wait),
+          depths: ports.sqsDepths,
+        },
         wakeConsumer,
         logger,
         metrics,
@@ -140,6 +159,7 @@ function consumeUseCases({ config, registry, logger, telemetry, ports, consumerI
       telemetry.drain(summary, performance.now() - started);
       return summary;
     },
+    /** An SQS batch: its tasks run, and its wake-ups (if any) drain Redis after them. */
     async consumeSqs(records: readonly unknown[], remainingTimeMs: () => number) {
       const started = performance.now();
       const result = await processSqsBatch(records, {
@@ -154,12 +174,8 @@ function consumeUseCases({ config, registry, logger, telemetry, ports, consumerI
         onTaskRun: telemetry.taskRun('sqs'),
       });
       telemetry.sqsBatch(records.length, result, performance.now() - started);
+      if (result.outcomes.wake > 0) await this.drain(remainingTimeMs);
       return result;
     },
   };
-}
-
-function defaultWaker(config: Config): () => Promise<void> {
-  const name = config.consumeFunctionName;
-  return name ? createLambdaWaker(name, config.sqs.region) : async () => {};
 }

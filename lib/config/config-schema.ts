@@ -41,7 +41,6 @@ export const ConfigSchema = z
       .string()
       .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lowercase letters, digits, - and _ (at most 64)')
       .default('default'),
-    CONSUME_FUNCTION_NAME: z.string().min(1).optional(),
     /**
      * The task type an S3 object-created notification becomes (payload `{ bucket, key, size, eTag }`).
      * Empty counts as unset, so a deploy can pass the variable through whether or not it is set.
@@ -92,7 +91,6 @@ export const ConfigSchema = z
       idempotencyTtlSeconds: env.IDEMPOTENCY_TTL_SECONDS,
       resultTtlSeconds: env.RESULT_TTL_SECONDS,
     },
-    consumeFunctionName: env.CONSUME_FUNCTION_NAME,
     events: {
       s3TaskType: env.S3_TASK_TYPE,
       snsTopicTaskTypes: Object.fromEntries(

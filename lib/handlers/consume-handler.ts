@@ -1,6 +1,5 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
-import { WAKE_EVENT } from '../app/lambda-waker.js';
 import type { TandemApp } from '../app/tandem-app.js';
 import type { InvocationContext } from '../observability/logger.js';
 import type { DrainSummary } from '../runner/drain-queue.js';
@@ -11,7 +10,8 @@ import type { DrainSummary } from '../runner/drain-queue.js';
  */
 export type LambdaContext = Pick<Context, 'getRemainingTimeInMillis'> & InvocationContext;
 
-/** What a wake-up sends (`{ source: 'tandem.wake' }`): drain Redis. */
+/** A direct invoke (a test, an operator) that drains Redis; wake-ups proper arrive as SQS records. */
+export const WAKE_EVENT = { source: 'tandem.wake' } as const;
 export type WakeEvent = typeof WAKE_EVENT;
 
 /** One function, two triggers: SQS batches from the event source mapping, and wake-ups for the Redis queue. */

@@ -54,6 +54,7 @@ export function createQueueAdapters(config: Config, options: QueueAdapterOptions
   const guard = new RedisGuard({
     ...config.breaker,
     timeoutMs: config.redis.timeoutMs,
+    probe: () => redis.ping(),
     ...(options.onBreakerTransition !== undefined && { onTransition: options.onBreakerTransition }),
   });
   return { redis, sqs: createSqsBackend(sqsClient, config.sqs), guard, fifo: config.sqs.fifo };

@@ -9,6 +9,7 @@ import { visibilityWaitSeconds } from './sqs/sqs-delay.js';
 import type { SqsDepths } from './sqs/sqs-depths.js';
 import type { SqsHealth } from './sqs/sqs-health.js';
 import type { JournalEntry } from './task-queue.js';
+import { boundedSender, type SendWake } from './wake/send-wake.js';
 
 /** What the SQS consumer does to the record it was handed, besides running it. */
 export interface SqsDelivery {
@@ -26,7 +27,11 @@ export interface SqsDelivery {
 /** Outcomes recorded while Redis could not take them, written back later by the reconciler. */
 export interface JournalPort {
   record(entry: JournalEntry): Promise<void>;
-  drain(max: number, apply: (entries: JournalEntry[]) => Promise<number>): Promise<DrainResult>;
+  drain(
+    max: number,
+    apply: (entries: JournalEntry[]) => Promise<number>,
+    waitSeconds?: number,
+  ): Promise<DrainResult>;
 }
 
 /** The SQS dead-letter queue as the dead-letter use case sees it. */
@@ -44,6 +49,8 @@ export interface DeadLetterStore {
  */
 export interface QueuePorts {
   redis: RedisTaskPort;
+  /** Starts a consumer through the task queue's event source, after `delaySeconds` (0 for now). */
+  sendWake: SendWake;
   producer: Pick<FailoverProducer, 'enqueue'>;
   delivery: SqsDelivery;
   journal: JournalPort;
@@ -58,6 +65,8 @@ export interface QueuePortOptions {
   retryAfterSeconds: number;
   enqueueTimeoutMs: { redis: number; sqs: number };
   onFailover?: (event: FailoverEvent) => void;
+  /** Told of a wake-up that could not be sent (the reconciler arms it again). */
+  onWakeError?: (error: unknown, delaySeconds: number) => void;
 }
 
 /**
@@ -68,10 +77,14 @@ export interface QueuePortOptions {
  */
 export function toQueuePorts(adapters: QueueAdapters, options: QueuePortOptions): QueuePorts {
   const { sqs, guard, fifo } = adapters;
-  const redis = new GuardedTaskQueue(adapters.redis, guard);
+  const sendWake = boundedSender((delaySeconds) => sqs.tasks.sendWake(delaySeconds), {
+    onError: options.onWakeError ?? (() => {}),
+  });
+  const redis = new GuardedTaskQueue(adapters.redis, guard, sendWake);
   const producer = new FailoverProducer({
     primary: redis,
     fallback: sqs.tasks,
+    journal: sqs.journal,
     fallbackTimeoutMs: options.enqueueTimeoutMs.sqs,
     retryAfterSeconds: options.retryAfterSeconds,
     ...(options.onFailover !== undefined && { onEvent: options.onFailover }),
@@ -92,6 +105,7 @@ export function toQueuePorts(adapters: QueueAdapters, options: QueuePortOptions)
   };
   return {
     redis,
+    sendWake,
     producer,
     delivery,
     journal: sqs.journal,

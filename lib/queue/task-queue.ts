@@ -13,6 +13,8 @@ export interface EnqueueResult {
   outcomes: EnqueueOutcome[];
   /** True when no consumer holds the slot: the caller should wake one. */
   wakeConsumer: boolean;
+  /** A wake-up the store armed for its earliest scheduled task: send it with this DelaySeconds. */
+  armWake?: number;
 }
 
 /**
@@ -38,6 +40,31 @@ export interface Lease {
   expiresAt: number;
   /** Each envelope's `attempt` is the number of this run (1 on the first). */
   tasks: TaskEnvelope[];
+  /** When work next becomes due (a scheduled task, a retry, a lease's end), epoch ms; absent when none. */
+  nextDueAt?: number;
+  /** A wake-up armed for the end of this lease: send it with this DelaySeconds. */
+  armWake?: number;
+}
+
+/** A consumer left: what is still runnable, and a wake-up armed for when work next becomes due. */
+export interface SlotRelease {
+  backlog: number;
+  armWake?: number;
+}
+
+/** What the acks of failed attempts did, and a wake-up armed for the earliest retry. */
+export interface FailResult {
+  outcomes: AckOutcome[];
+  armWake?: number;
+}
+
+/** The reconciler's promotion: what moved, and whether a consumer (now, or later) must be woken. */
+export interface Promotion {
+  promoted: number;
+  ready: number;
+  /** True for exactly one caller when work waits and no consumer is live. */
+  wakeConsumer: boolean;
+  armWake?: number;
 }
 
 export interface TaskSuccess {
@@ -97,12 +124,15 @@ export type RunClaim =
   | { decision: 'duplicate'; state: TaskState }
   | { decision: 'busy' };
 
-/** An outcome recorded while Redis was unreachable, written back later by the reconciler. */
+/**
+ * What Redis missed while unreachable, written back later: a task accepted via SQS (`accepted`, attempt 0),
+ * or the outcome of a run.
+ */
 export interface JournalEntry {
   envelope: TaskEnvelope;
-  /** The path that ran the task. */
+  /** The path that took or ran the task. */
   via: Backend;
-  state: 'succeeded' | 'failed' | 'dead';
+  state: 'accepted' | 'succeeded' | 'failed' | 'dead';
   attempt: number;
   finishedAt: number;
   error?: string;
@@ -116,10 +146,10 @@ export interface LeasingTaskQueue extends TaskSink {
   /** Promotes due tasks, then leases up to `max` ready ones, most urgent first, and holds the consumer slot. */
   claim(request: ClaimRequest): Promise<Lease>;
   /** Frees the consumer slot; returns the tasks ready or due, so a leaving consumer can stay when work arrived. */
-  releaseConsumerSlot(consumerId: string): Promise<number>;
+  releaseConsumerSlot(consumerId: string): Promise<SlotRelease>;
   complete(token: string, successes: readonly TaskSuccess[]): Promise<AckOutcome[]>;
   /** Retry (at `retryAt`) or bury, per task. */
-  fail(token: string, failures: readonly TaskFailure[]): Promise<AckOutcome[]>;
+  fail(token: string, failures: readonly TaskFailure[]): Promise<FailResult>;
   /** Returns the ids whose lease is still held, now extended. */
   extendLease(token: string, ids: readonly string[], leaseMs: number): Promise<string[]>;
   /** Gives leases back without spending an attempt (clean shutdown). */
@@ -136,8 +166,8 @@ export interface LeasingTaskQueue extends TaskSink {
   claimRun(envelope: TaskEnvelope, leaseMs: number): Promise<RunClaim>;
   /** Writes journaled outcomes (SQS runs while Redis was down) into the status view. */
   applyJournal(entries: readonly JournalEntry[]): Promise<number>;
-  /** Promotes due tasks; `wakeConsumer` is true for exactly one caller when work waits and no consumer is live. */
-  promoteDue(limit: number): Promise<{ promoted: number; ready: number; wakeConsumer: boolean }>;
+  /** Promotes due tasks and arms a wake-up for the next due work (the wake-ups' safety net). */
+  promoteDue(limit: number): Promise<Promotion>;
   /** A lock held by `token` for `ttlMs` (e.g. one reconciler at a time); false when someone else holds it. */
   acquireLock(name: string, token: string, ttlMs: number): Promise<boolean>;
   releaseLock(name: string, token: string): Promise<void>;

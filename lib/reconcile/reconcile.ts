@@ -5,13 +5,11 @@ import type { Metrics } from '../observability/metrics.js';
 import type { SqsDepths } from '../queue/sqs/sqs-depths.js';
 import type { MessageCounts } from '../queue/sqs/sqs-message-queue.js';
 import type { JournalEntry, LeasingTaskQueue, RedisDepths } from '../queue/task-queue.js';
+import { catchUpJournal, type JournalCatchUp } from './catch-up-journal.js';
 
 /** The SQS side as the reconciler sees it. */
 export interface ReconcileSqs {
-  drainJournal(
-    max: number,
-    apply: (entries: JournalEntry[]) => Promise<number>,
-  ): Promise<{ applied: number }>;
+  drainJournal: JournalCatchUp['drainJournal'];
   depths(): Promise<SqsDepths>;
 }
 
@@ -151,13 +149,14 @@ function shouldWake(report: ReconcileReport, slotFreed: boolean, staleReadyMs: n
 }
 
 async function replayJournal(options: ReconcileOptions, report: ReconcileReport, step: Step) {
-  const limit = options.maxJournalEntries ?? 1000;
   await step('journal', async () => {
-    for (let read = 0; read < limit; read += 10) {
-      const drained = await options.sqs.drainJournal(10, (entries) => options.redis.applyJournal(entries));
-      report.journalApplied += drained.applied;
-      if (drained.applied === 0) break;
-    }
+    report.journalApplied += await catchUpJournal(
+      {
+        drainJournal: options.sqs.drainJournal,
+        applyJournal: (entries) => options.redis.applyJournal(entries),
+      },
+      { maxEntries: options.maxJournalEntries ?? 1000 },
+    );
   });
 }
 

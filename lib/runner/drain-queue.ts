@@ -24,6 +24,8 @@ export interface DrainOptions {
   journal?: Pick<JournalPort, 'record'>;
   /** Told of every attempt as it ends (metrics of outcome and duration). */
   onTaskRun?: (task: TaskEnvelope, run: TaskRun) => void;
+  /** Work due this soon is waited for rather than woken for (default 1 s, the wake-ups' resolution). */
+  lingerMs?: number;
   /** Set to stop claiming (Ctrl-C in the local stack): running tasks finish, the rest is given back. */
   stopSignal?: AbortSignal;
   clock?: () => number;
@@ -71,8 +73,10 @@ export async function drainQueue(options: DrainOptions): Promise<DrainSummary> {
       slotTtlMs,
     });
     if (lease.tasks.length === 0) {
-      // Leave only if nothing arrived while we were deciding to leave.
-      if ((await queue.releaseConsumerSlot(consumerId)) === 0) break;
+      if (await lingerFor(options, lease.nextDueAt, margin)) continue;
+      // Leave only if nothing arrived while we were deciding to leave; the slot's release arms the wake-up
+      // for the next due work.
+      if ((await queue.releaseConsumerSlot(consumerId)).backlog === 0) break;
       continue;
     }
     summary.batches += 1;
@@ -140,7 +144,7 @@ async function acknowledge(
   try {
     for (const outcome of [
       ...(await queue.complete(token, successes)),
-      ...(await queue.fail(token, failures)),
+      ...(await queue.fail(token, failures)).outcomes,
     ]) {
       if (outcome.state === 'lost') summary.lost += 1;
       else summary[outcome.state] += 1;
@@ -157,6 +161,23 @@ async function acknowledge(
       summary.journaled += 1;
     }
   }
+}
+
+/**
+ * Wake-ups have a resolution of one second and come early rather than late, so a consumer waits for work
+ * due within `lingerMs` (default 1 s) instead of leaving and being woken again: the task starts on time,
+ * for the price of that wait.
+ */
+async function lingerFor(
+  options: DrainOptions,
+  nextDueAt: number | undefined,
+  margin: number,
+): Promise<boolean> {
+  if (nextDueAt === undefined || options.stopSignal?.aborted) return false;
+  const waitMs = Math.max(0, nextDueAt - (options.clock ?? Date.now)());
+  if (waitMs > (options.lingerMs ?? 1_000) || options.remainingTimeMs() - waitMs <= margin) return false;
+  await new Promise((resolve) => setTimeout(resolve, Math.max(waitMs, 10)));
+  return true;
 }
 
 /** Extends the batch's leases at a third of the lease period, so long tasks are not reaped while running. */

@@ -27,6 +27,7 @@ export interface SqsBatchOptions {
 }
 
 export const RecordOutcomes = [
+  'wake',
   'succeeded',
   'retry',
   'dead',
@@ -55,7 +56,8 @@ const MAX_VISIBILITY_SECONDS = 43_200;
  * The SQS consumer. Each record is claimed in Redis (so a task that also sits in Redis runs once), run,
  * and settled by the settle policy: success deletes it, a retryable failure leaves it with a backoff
  * visibility timeout, a dead one goes to the dead-letter queue. Outcomes go to Redis, or to the journal
- * when Redis is unreachable. Only records that must come back are reported as failures.
+ * when Redis is unreachable. Only records that must come back are reported as failures. Wake-ups are
+ * counted (`outcomes.wake`): the caller drains Redis for them.
  */
 export async function processSqsBatch(
   records: readonly unknown[],
@@ -75,6 +77,8 @@ export async function processSqsBatch(
         options.logger.warn('record is not a task; dead-lettered', { reason: parsed.reason });
         await options.delivery.deadLetterRaw(parsed.body, parsed.reason);
         outcome = 'invalid';
+      } else if ('wake' in parsed) {
+        outcome = await wakeRecord(parsed.record, parsed.wake.dueAt, options);
       } else {
         const processed = await processRecord(parsed.record, parsed.task, parsed.receiveCount, options);
         outcome = processed.outcome;
@@ -132,6 +136,24 @@ async function processRecord(
 }
 
 /**
+ * A wake-up: the caller drains Redis after the batch. On a FIFO queue (no per-message delays) one can come
+ * early; it is hidden until its due time instead.
+ */
+async function wakeRecord(
+  record: SqsTaskRecord,
+  dueAt: number,
+  options: SqsBatchOptions,
+): Promise<RecordOutcome> {
+  const early = dueAt - (options.clock ?? Date.now)();
+  if (early <= 1000) return 'wake';
+  await options.delivery.changeVisibility(
+    record.receiptHandle,
+    Math.min(MAX_VISIBILITY_SECONDS, Math.ceil(early / 1000)),
+  );
+  return 'deferred';
+}
+
+/**
  * The run claim, or undefined when Redis cannot be asked: then the task runs unverified (at-least-once;
  * the README's "What happens when things break"). An answer that proves a bug is thrown, not run past.
  */
@@ -172,7 +194,7 @@ async function recordOutcome(
       const [outcome] =
         settlement.state === 'succeeded'
           ? await redis.complete(token, [{ id: task.id, result: settlement.result }])
-          : await redis.fail(token, [failureOf(task.id, settlement)]);
+          : (await redis.fail(token, [failureOf(task.id, settlement)])).outcomes;
       if (outcome && outcome.state !== 'lost') return;
     } catch (error) {
       options.logger.warn('could not record outcome in redis; journaling', { taskId: task.id, error });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type WakeMessage, WakeMessageSchema } from '../queue/wake/wake-message.js';
 import { type TaskEnvelope, TaskEnvelopeSchema } from '../tasks/task-envelope.js';
 
 /**
@@ -16,9 +17,10 @@ export type SqsTaskRecord = z.infer<typeof SqsRecordSchema>;
 
 export type ParsedRecord =
   | { ok: true; record: SqsTaskRecord; task: TaskEnvelope; receiveCount: number }
+  | { ok: true; record: SqsTaskRecord; wake: WakeMessage }
   | { ok: false; reason: string; body: string };
 
-/** The boundary of the SQS path: an event record → a task envelope, or why it is not one. Never throws. */
+/** The boundary of the SQS path: an event record → a task envelope, a wake-up, or why it is neither. Never throws. */
 export function parseSqsRecord(input: unknown): ParsedRecord {
   const record = SqsRecordSchema.safeParse(input);
   if (!record.success) {
@@ -31,6 +33,8 @@ export function parseSqsRecord(input: unknown): ParsedRecord {
   } catch {
     return { ok: false, reason: 'body is not JSON', body };
   }
+  const wake = WakeMessageSchema.safeParse(json);
+  if (wake.success) return { ok: true, record: record.data, wake: wake.data };
   const task = TaskEnvelopeSchema.safeParse(json);
   if (!task.success) return { ok: false, reason: `not a task envelope: ${issuesText(task.error)}`, body };
   const receiveCount = Number(record.data.attributes.ApproximateReceiveCount ?? '1');

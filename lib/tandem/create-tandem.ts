@@ -28,7 +28,7 @@ export interface CreateTandemOptions<Tasks extends readonly AnyTaskDefinition[]>
   env?: Readonly<Record<string, string | undefined>>;
   logger?: Logger;
   metrics?: Metrics;
-  /** How to start a consumer; default: async-invoke CONSUME_FUNCTION_NAME. The local stack drains in process. */
+  /** How to start a consumer now; default: a wake-up message on the task queue (its event source runs consume). */
   wakeConsumer?: () => Promise<void>;
   /** Clients made elsewhere; by default made from the environment, once per container. */
   redis?: Redis;

@@ -101,12 +101,17 @@ async function poll(options: SqsEventSourceOptions, stats: EventSourceStats, sto
     }
     if (failuresInARow > 0) logger.info('event source: SQS answers again');
     failuresInARow = 0;
-    if (messages.length > 0) await invoke(options, stats, messages);
+    if (messages.length > 0) await invoke(options, stats, messages, stop);
   }
 }
 
 /** One invocation: the batch is settled (deleted or left) before this poller receives again, as in Lambda. */
-async function invoke(options: SqsEventSourceOptions, stats: EventSourceStats, messages: PolledMessage[]) {
+async function invoke(
+  options: SqsEventSourceOptions,
+  stats: EventSourceStats,
+  messages: PolledMessage[],
+  stop: AbortSignal,
+) {
   const { logger } = options;
   const records = messages.map((message) => toSqsRecord(message, options.queueArn, options.region));
   stats.batches += 1;
@@ -115,6 +120,7 @@ async function invoke(options: SqsEventSourceOptions, stats: EventSourceStats, m
     functionName: options.functionName ?? 'consume',
     timeoutMs: options.functionTimeoutMs ?? 300_000,
     ...(options.region !== undefined && { region: options.region }),
+    stopSignal: stop,
   });
   let failed: Set<string>;
   try {

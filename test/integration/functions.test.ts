@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { tasks as deploymentTasks } from '../../functions/tasks.js';
-import { WAKE_EVENT } from '../../lib/app/lambda-waker.js';
-import { createConsumeHandler } from '../../lib/handlers/consume-handler.js';
+import { createConsumeHandler, WAKE_EVENT } from '../../lib/handlers/consume-handler.js';
 import { createReconcileHandler } from '../../lib/handlers/reconcile-handler.js';
 import { eventsHandler, scheduleHandler } from '../../lib/handlers/trigger-handlers.js';
 import { createLogger } from '../../lib/observability/create-logger.js';

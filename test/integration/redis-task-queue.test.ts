@@ -75,14 +75,14 @@ describe.each(transports)('RedisTaskQueue over %s', (_transport, makeTransport) 
       await claimAll();
       expect((await queue.enqueue([makeEnvelope()])).wakeConsumer).toBe(false);
       await claimAll();
-      expect(await queue.releaseConsumerSlot('test-consumer')).toBe(0);
+      expect((await queue.releaseConsumerSlot('test-consumer')).backlog).toBe(0);
       expect((await queue.enqueue([makeEnvelope()])).wakeConsumer).toBe(true);
     });
 
     it('a consumer leaving sees work that arrived while it held the slot', async () => {
       await claimAll();
       await queue.enqueue([makeEnvelope()]);
-      expect(await queue.releaseConsumerSlot('test-consumer')).toBe(1);
+      expect((await queue.releaseConsumerSlot('test-consumer')).backlog).toBe(1);
     });
 
     it('deduplicates by idempotency key and by id, returning the first id', async () => {
@@ -134,9 +134,10 @@ describe.each(transports)('RedisTaskQueue over %s', (_transport, makeTransport) 
       await queue.enqueue([task]);
       const first = await claimAll();
       const retryAt = clock.now + 2_000;
-      expect(await queue.fail(first.token, [{ id: task.id, error: 'boom', dead: false, retryAt }])).toEqual([
-        { id: task.id, state: 'failed' },
-      ]);
+      expect(await queue.fail(first.token, [{ id: task.id, error: 'boom', dead: false, retryAt }])).toEqual({
+        outcomes: [{ id: task.id, state: 'failed' }],
+        armWake: 2,
+      });
       expect(await queue.status(task.id)).toMatchObject({ state: 'failed', lastError: 'boom', attempt: 1 });
       expect((await claimAll()).tasks).toEqual([]);
 
@@ -144,7 +145,7 @@ describe.each(transports)('RedisTaskQueue over %s', (_transport, makeTransport) 
       const second = await claimAll();
       expect(second.tasks.map((t) => [t.id, t.attempt])).toEqual([[task.id, 2]]);
       expect(
-        await queue.fail(second.token, [{ id: task.id, error: 'boom again', dead: true, retryAt }]),
+        (await queue.fail(second.token, [{ id: task.id, error: 'boom again', dead: true, retryAt }])).outcomes,
       ).toEqual([{ id: task.id, state: 'dead' }]);
 
       const dead = await queue.listDead(10);
@@ -175,6 +176,46 @@ describe.each(transports)('RedisTaskQueue over %s', (_transport, makeTransport) 
         tasks.map((task) => ({ id: task.id, error: 'x', dead: true, retryAt: 0 })),
       );
       expect((await queue.replayDead()).sort()).toEqual(tasks.map((task) => task.id).sort());
+    });
+  });
+
+  describe('wake-ups', () => {
+    it('arms one wake-up for a burst of delayed tasks, and an earlier one when an earlier task comes', async () => {
+      const later = (ms: number) => makeEnvelope({ runAt: clock.now + ms });
+      expect((await queue.enqueue([later(30_000)])).armWake).toBe(30);
+      expect((await queue.enqueue([later(31_000), later(45_000)])).armWake).toBeUndefined();
+      expect((await queue.enqueue([later(10_500)])).armWake).toBe(10);
+      expect((await queue.enqueue([later(60_000)])).armWake).toBeUndefined();
+    });
+
+    it('arms the longest SQS delay for a task further away, and the rest when that one arrives', async () => {
+      const far = makeEnvelope({ runAt: clock.now + 3_600_000 });
+      expect((await queue.enqueue([far])).armWake).toBe(900);
+      clock.now += 900_000;
+      const lease = await claimAll();
+      expect(lease.tasks).toEqual([]);
+      expect(lease.nextDueAt).toBe(far.runAt);
+      expect(await queue.releaseConsumerSlot('test-consumer')).toEqual({ backlog: 0, armWake: 900 });
+    });
+
+    it('a claim arms a wake-up for the end of its lease, and reaps leases that ended', async () => {
+      const task = makeEnvelope();
+      await queue.enqueue([task]);
+      const crashed = await claimAll(10, 5_000);
+      expect(crashed.armWake).toBe(5);
+      clock.now += 5_001;
+      const again = await claimAll();
+      expect(again.tasks.map((t) => [t.id, t.attempt])).toEqual([[task.id, 2]]);
+      expect(await queue.complete(crashed.token, [{ id: task.id }])).toEqual([{ id: task.id, state: 'lost' }]);
+    });
+
+    it('a consumer leaving with nothing runnable arms the next due work; with work left it arms nothing', async () => {
+      const soon = makeEnvelope({ runAt: clock.now + 4_000 });
+      await queue.enqueue([soon]);
+      clock.now += 3_500;
+      expect(await queue.releaseConsumerSlot('test-consumer')).toEqual({ backlog: 0, armWake: 0 });
+      await queue.enqueue([makeEnvelope()]);
+      expect(await queue.releaseConsumerSlot('test-consumer')).toEqual({ backlog: 1 });
     });
   });
 
@@ -245,6 +286,7 @@ describe.each(transports)('RedisTaskQueue over %s', (_transport, makeTransport) 
       const lease = await claimAll();
       expect(lease.tasks.map((task) => task.id)).toEqual([running.id]);
       expect(await queue.cancel(running.id)).toBe('running');
+      await queue.complete(lease.token, [{ id: running.id }]);
       clock.now += 120_000;
       expect((await claimAll()).tasks).toEqual([]);
     });

@@ -2,7 +2,7 @@ import { errorMessage } from '../../observability/error-message.js';
 import type { Backend, TaskEnvelope } from '../../tasks/task-envelope.js';
 import { EnqueueUnavailableError, QueueTimeoutError, QueueUnavailableError } from '../errors.js';
 import { withDeadline } from '../guard/with-deadline.js';
-import type { EnqueueOutcome, TaskSink } from '../task-queue.js';
+import type { EnqueueOutcome, JournalEntry, TaskSink } from '../task-queue.js';
 
 /** What the caller of enqueue is told, per task: HTTP 202's body. */
 export interface EnqueueReceipt extends EnqueueOutcome {
@@ -15,7 +15,7 @@ export interface FailoverEnqueueResult {
 }
 
 export interface FailoverEvent {
-  kind: 'failover' | 'unavailable';
+  kind: 'failover' | 'unavailable' | 'journal-failed';
   reason: string;
   tasks: number;
 }
@@ -25,6 +25,11 @@ export interface FailoverProducerOptions {
   primary: TaskSink;
   fallback: TaskSink;
   fallbackTimeoutMs: number;
+  /**
+   * Where tasks taken by the fallback are noted (`accepted`), so Redis knows them as soon as it is back:
+   * `GET /tasks/{id}` answers and `DELETE` cancels before their SQS delivery.
+   */
+  journal?: { recordAll(entries: readonly JournalEntry[]): Promise<void> };
   /** `Retry-After` given to callers when neither backend accepted. */
   retryAfterSeconds?: number;
   onEvent?: (event: FailoverEvent) => void;
@@ -55,6 +60,7 @@ export class FailoverProducer {
 
     this.#options.onEvent?.({ kind: 'failover', reason: errorMessage(primaryError), tasks: tasks.length });
     const viaFallback = tasks.map((task) => ({ ...task, enqueuedVia: fallback.backend }));
+    const journaled = this.#journalAccepted(viaFallback);
     try {
       const result = await withDeadline(
         fallback.enqueue(viaFallback),
@@ -62,6 +68,7 @@ export class FailoverProducer {
         'sqs',
         'enqueue',
       );
+      await journaled;
       return { receipts: withVia(result.outcomes, fallback.backend), wakeConsumer: false };
     } catch (fallbackError) {
       this.#options.onEvent?.({
@@ -80,7 +87,34 @@ export class FailoverProducer {
       );
     }
   }
+
+  /**
+   * Notes the tasks in the journal alongside (not after) storing them, within the same deadline. A task
+   * whose note is lost is still stored and runs; Redis learns of it when its outcome is journaled.
+   */
+  async #journalAccepted(tasks: readonly TaskEnvelope[]): Promise<void> {
+    const { journal } = this.#options;
+    if (!journal) return;
+    const now = Date.now();
+    const entries = tasks.map((envelope) => ({
+      envelope,
+      via: 'sqs' as const,
+      state: 'accepted' as const,
+      attempt: 0,
+      finishedAt: now,
+    }));
+    try {
+      await withDeadline(journal.recordAll(entries), this.#options.fallbackTimeoutMs, 'sqs', 'journal');
+    } catch (error) {
+      this.#options.onEvent?.({ kind: 'journal-failed', reason: errorMessage(error), tasks: tasks.length });
+    }
+  }
 }
+
+/**
+ * Notes the tasks in the journal, alongside (not after) storing them, within the same deadline. A task
+ * whose note is lost is still stored and runs; Redis learns of it when it runs or at the reconciler's pass.
+ */
 
 function withVia(outcomes: readonly EnqueueOutcome[], via: Backend): EnqueueReceipt[] {
   return outcomes.map((outcome) => ({ ...outcome, via }));

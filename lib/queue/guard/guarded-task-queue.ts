@@ -6,6 +6,7 @@ import type {
   TaskFailure,
   TaskSuccess,
 } from '../task-queue.js';
+import type { SendWake } from '../wake/send-wake.js';
 import type { RedisGuard } from './redis-guard.js';
 
 /** The Redis port plus the health probe. */
@@ -15,32 +16,47 @@ export type RedisTaskPort = LeasingTaskQueue & { ping(): Promise<void> };
  * The Redis queue as everything outside `lib/queue` sees it: the same port, every method behind the one
  * {@link RedisGuard}. Enqueue, the drain loop, the SQS consumer's run claim, the reconciler, status and
  * dead letters all share one breaker this way, so a Redis outage seen by any of them spares the others
- * their deadline.
+ * their deadline. A wake-up a script armed is sent here, after the call and outside its deadline, so a
+ * slow SQS can never make a stored task look like a Redis failure.
  */
 export class GuardedTaskQueue implements RedisTaskPort {
   readonly backend = 'redis' as const;
   readonly #queue: RedisTaskPort;
   readonly #guard: RedisGuard;
 
-  constructor(queue: RedisTaskPort, guard: RedisGuard) {
+  readonly #sendWake: SendWake;
+
+  constructor(queue: RedisTaskPort, guard: RedisGuard, sendWake: SendWake = async () => {}) {
     this.#queue = queue;
     this.#guard = guard;
+    this.#sendWake = sendWake;
+  }
+
+  async #armed<T extends { armWake?: number }>(result: T): Promise<T> {
+    if (result.armWake !== undefined) await this.#sendWake(result.armWake);
+    return result;
   }
 
   enqueue(tasks: readonly TaskEnvelope[]) {
-    return this.#guard.call('enqueue', () => this.#queue.enqueue(tasks));
+    return this.#guard
+      .call('enqueue', () => this.#queue.enqueue(tasks))
+      .then((result) => this.#armed(result));
   }
   claim(request: ClaimRequest) {
-    return this.#guard.call('claim', () => this.#queue.claim(request));
+    return this.#guard.call('claim', () => this.#queue.claim(request)).then((result) => this.#armed(result));
   }
   releaseConsumerSlot(consumerId: string) {
-    return this.#guard.call('release-consumer-slot', () => this.#queue.releaseConsumerSlot(consumerId));
+    return this.#guard
+      .call('release-consumer-slot', () => this.#queue.releaseConsumerSlot(consumerId))
+      .then((result) => this.#armed(result));
   }
   complete(token: string, successes: readonly TaskSuccess[]) {
     return this.#guard.call('complete', () => this.#queue.complete(token, successes));
   }
   fail(token: string, failures: readonly TaskFailure[]) {
-    return this.#guard.call('fail', () => this.#queue.fail(token, failures));
+    return this.#guard
+      .call('fail', () => this.#queue.fail(token, failures))
+      .then((result) => this.#armed(result));
   }
   extendLease(token: string, ids: readonly string[], leaseMs: number) {
     return this.#guard.call('extend-lease', () => this.#queue.extendLease(token, ids, leaseMs));
@@ -73,7 +89,9 @@ export class GuardedTaskQueue implements RedisTaskPort {
     return this.#guard.call('apply-journal', () => this.#queue.applyJournal(entries));
   }
   promoteDue(limit: number) {
-    return this.#guard.call('promote-due', () => this.#queue.promoteDue(limit));
+    return this.#guard
+      .call('promote-due', () => this.#queue.promoteDue(limit))
+      .then((result) => this.#armed(result));
   }
   acquireLock(name: string, token: string, ttlMs: number) {
     return this.#guard.call('lock', () => this.#queue.acquireLock(name, token, ttlMs));

@@ -1,10 +1,19 @@
 import { QueueTimeoutError, QueueUnavailableError } from '../errors.js';
-import { type BreakerState, CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js';
+import {
+  type BreakerState,
+  BreakerStates,
+  CircuitBreaker,
+  type CircuitBreakerOptions,
+} from './circuit-breaker.js';
 import { withDeadline } from './with-deadline.js';
 
 export interface RedisGuardOptions extends CircuitBreakerOptions {
   /** Hard deadline of every Redis call, on top of the client's own abort signal. */
   timeoutMs: number;
+  /** The half-open probe: a cheap round trip (a ping), never a caller's own request. */
+  probe?: () => Promise<void>;
+  /** How long a caller waits for a probe in flight before it takes its fallback (default 20 ms). */
+  probeWaitMs?: number;
 }
 
 /**
@@ -13,17 +22,26 @@ export interface RedisGuardOptions extends CircuitBreakerOptions {
  * their fallback (SQS, the journal, a 503) without spending the deadline. Only transport failures count
  * against Redis; an answer that says no (a logic error) proves Redis reachable.
  *
+ * After the cooldown the breaker is probed with a ping, not with a caller's request: every caller waits
+ * for the probe a short moment (`probeWaitMs`), and goes to Redis when it answered in time. So recovery
+ * costs no caller a full deadline, and traffic returns to Redis together instead of one probe at a time.
+ *
  * @example
- * const guard = new RedisGuard({ timeoutMs: 150, failureThreshold: 3, cooldownMs: 2000 });
+ * const guard = new RedisGuard({ timeoutMs: 150, failureThreshold: 3, cooldownMs: 2000, probe: () => queue.ping() });
  * const status = await guard.call('status', () => redisQueue.status(id));
  */
 export class RedisGuard {
   readonly #breaker: CircuitBreaker;
   readonly #timeoutMs: number;
+  readonly #probe: (() => Promise<void>) | undefined;
+  readonly #probeWaitMs: number;
+  #probing: Promise<void> | undefined;
 
-  constructor({ timeoutMs, ...breaker }: RedisGuardOptions) {
+  constructor({ timeoutMs, probe, probeWaitMs = 20, ...breaker }: RedisGuardOptions) {
     this.#breaker = new CircuitBreaker(breaker);
     this.#timeoutMs = timeoutMs;
+    this.#probe = probe;
+    this.#probeWaitMs = probeWaitMs;
   }
 
   get state(): BreakerState {
@@ -31,7 +49,7 @@ export class RedisGuard {
   }
 
   async call<T>(operation: string, call: () => Promise<T>): Promise<T> {
-    if (!this.#breaker.tryAcquire()) {
+    if (!(await this.#mayCall())) {
       throw new QueueUnavailableError(`redis ${operation} skipped: circuit breaker open`, 'redis');
     }
     try {
@@ -39,12 +57,44 @@ export class RedisGuard {
       this.#breaker.recordSuccess();
       return result;
     } catch (error) {
-      if (error instanceof QueueUnavailableError) {
-        this.#breaker.recordFailure(error instanceof QueueTimeoutError ? 'deadline' : 'transport');
-      } else {
-        this.#breaker.recordSuccess();
-      }
+      this.#record(error);
       throw error;
+    }
+  }
+
+  /** Closed: yes. Open: no, until the cooldown ends; then whatever the probe shows within the wait. */
+  async #mayCall(): Promise<boolean> {
+    const acquired = this.#breaker.tryAcquire();
+    if (this.#probe === undefined) return acquired;
+    if (acquired && this.#breaker.state === BreakerStates.closed) return true;
+    if (acquired) this.#probing = this.#runProbe(this.#probe);
+    if (this.#probing === undefined) return false;
+    let timer: NodeJS.Timeout | undefined;
+    const wait = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.#probeWaitMs);
+    });
+    await Promise.race([this.#probing, wait]);
+    clearTimeout(timer);
+    return this.#breaker.state === BreakerStates.closed;
+  }
+
+  async #runProbe(probe: () => Promise<void>): Promise<void> {
+    try {
+      await withDeadline(probe(), this.#timeoutMs, 'redis', 'probe');
+      this.#breaker.recordSuccess();
+    } catch (error) {
+      this.#record(error);
+    } finally {
+      this.#probing = undefined;
+    }
+  }
+
+  #record(error: unknown): void {
+    if (error instanceof QueueUnavailableError) {
+      this.#breaker.recordFailure(error instanceof QueueTimeoutError ? 'deadline' : 'transport');
+    } else {
+      // Redis answered, if only to say no: it is reachable.
+      this.#breaker.recordSuccess();
     }
   }
 }

@@ -14,6 +14,8 @@ export function queueKeys(queueName: string) {
     dead: `${prefix}:dead`,
     sequence: `${prefix}:seq`,
     consumerSlot: `${prefix}:consumer`,
+    /** When the armed wake-up message arrives (epoch ms): one outstanding SQS wake-up per queue. */
+    wake: `${prefix}:wake`,
     /** Prefixes passed to scripts, which append the task id or idempotency key. */
     taskPrefix: `${prefix}:task:`,
     idempotencyPrefix: `${prefix}:idem:`,

@@ -7,11 +7,14 @@ import type {
   CancelOutcome,
   ClaimRequest,
   EnqueueResult,
+  FailResult,
   JournalEntry,
   Lease,
   LeasingTaskQueue,
+  Promotion,
   RedisDepths,
   RunClaim,
+  SlotRelease,
   TaskFailure,
   TaskStatus,
   TaskSuccess,
@@ -35,10 +38,11 @@ import {
 } from './script-args.js';
 import {
   ackOutcomesOf,
+  armed,
   deadStatusesOf,
   depthsOf,
   enqueueResultOf,
-  leasedTasksOf,
+  leaseOf,
   ReapReply,
   runClaimOf,
 } from './script-replies.js';
@@ -68,7 +72,11 @@ export class RedisTaskQueue implements LeasingTaskQueue {
       this.#argContext(),
       tasks.map((task) => validEnvelope({ ...task, enqueuedVia: 'redis' })),
     );
-    const reply = await this.#run(scripts.enqueue, [keys.ready, keys.delayed, keys.consumerSlot], args);
+    const reply = await this.#run(
+      scripts.enqueue,
+      [keys.ready, keys.delayed, keys.consumerSlot, keys.wake],
+      args,
+    );
     return enqueueResultOf(reply, tasks.length);
   }
 
@@ -78,20 +86,21 @@ export class RedisTaskQueue implements LeasingTaskQueue {
     const now = this.#now();
     const reply = await this.#run(
       scripts.claim,
-      [keys.ready, keys.delayed, keys.active, keys.consumerSlot],
+      [keys.ready, keys.delayed, keys.active, keys.consumerSlot, keys.dead, keys.wake],
       [keys.taskPrefix, now, leaseMs, max, token, this.#options.maxPromotions, consumerId, slotTtlMs],
     );
-    return { token, expiresAt: now + leaseMs, tasks: leasedTasksOf(reply) };
+    return { token, expiresAt: now + leaseMs, ...leaseOf(reply) };
   }
 
-  async releaseConsumerSlot(consumerId: string): Promise<number> {
+  async releaseConsumerSlot(consumerId: string): Promise<SlotRelease> {
     const { keys } = this;
     const reply = await this.#run(
       scripts.releaseConsumerSlot,
-      [keys.consumerSlot, keys.ready, keys.delayed],
+      [keys.consumerSlot, keys.ready, keys.delayed, keys.active, keys.wake],
       [consumerId, this.#now()],
     );
-    return expectReply(RedisInt, reply, 'release-consumer-slot');
+    const [backlog, arm] = expectReply(z.tuple([RedisInt, RedisInt]), reply, 'release-consumer-slot');
+    return { backlog, ...armed(arm) };
   }
 
   async complete(token: string, successes: readonly TaskSuccess[]): Promise<AckOutcome[]> {
@@ -101,12 +110,13 @@ export class RedisTaskQueue implements LeasingTaskQueue {
     return ackOutcomesOf(successes, reply, 'complete');
   }
 
-  async fail(token: string, failures: readonly TaskFailure[]): Promise<AckOutcome[]> {
-    if (failures.length === 0) return [];
+  async fail(token: string, failures: readonly TaskFailure[]): Promise<FailResult> {
+    if (failures.length === 0) return { outcomes: [] };
     const { keys } = this;
     const args = failArgs(this.#argContext(), token, failures);
-    const reply = await this.#run(scripts.fail, [keys.active, keys.delayed, keys.dead], args);
-    return ackOutcomesOf(failures, reply, 'fail');
+    const reply = await this.#run(scripts.fail, [keys.active, keys.delayed, keys.dead, keys.wake], args);
+    const [arm, ...states] = expectReply(z.tuple([RedisInt], z.string()), reply, 'fail');
+    return { outcomes: ackOutcomesOf(failures, states, 'fail'), ...armed(arm) };
   }
 
   async extendLease(token: string, ids: readonly string[], leaseMs: number): Promise<string[]> {
@@ -205,19 +215,19 @@ export class RedisTaskQueue implements LeasingTaskQueue {
     return expectReply(RedisInt, reply, 'apply-journal');
   }
 
-  async promoteDue(limit: number): Promise<{ promoted: number; ready: number; wakeConsumer: boolean }> {
+  async promoteDue(limit: number): Promise<Promotion> {
     const { keys } = this;
     const reply = await this.#run(
       scripts.promoteDue,
-      [keys.ready, keys.delayed, keys.consumerSlot],
+      [keys.ready, keys.delayed, keys.consumerSlot, keys.active, keys.wake],
       [keys.taskPrefix, this.#now(), limit, this.#options.wakeHoldMs],
     );
-    const [promoted, ready, wake] = expectReply(
-      z.tuple([RedisInt, RedisInt, RedisInt]),
+    const [promoted, ready, wake, arm] = expectReply(
+      z.tuple([RedisInt, RedisInt, RedisInt, RedisInt]),
       reply,
       'promote-due',
     );
-    return { promoted, ready, wakeConsumer: wake === 1 };
+    return { promoted, ready, wakeConsumer: wake === 1, ...armed(arm) };
   }
 
   async acquireLock(name: string, token: string, ttlMs: number): Promise<boolean> {

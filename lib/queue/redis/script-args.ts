@@ -92,7 +92,7 @@ export function failArgs(context: ScriptArgContext, token: string, failures: rea
   return args;
 }
 
-/** ARGV of `apply-journal.lua` (see its header): 13 per entry. */
+/** ARGV of `apply-journal.lua` (see its header): 14 per entry. */
 export function applyJournalArgs(context: ScriptArgContext, entries: readonly JournalEntry[]): Args {
   const { keys } = context;
   const args: Args = [
@@ -118,6 +118,7 @@ export function applyJournalArgs(context: ScriptArgContext, entries: readonly Jo
       envelope.priority,
       idemHash(envelope),
       entry.via,
+      envelope.runAt,
     );
   }
   return args;

@@ -5,6 +5,7 @@ import type {
   DepthAndAge,
   EnqueueOutcome,
   EnqueueResult,
+  Lease,
   RedisDepths,
   RunClaim,
   TaskStatus,
@@ -18,8 +19,9 @@ import {
 } from './redis-replies.js';
 
 // Each script's reply, checked before use: a reply of the wrong shape is a transport failure, never a success.
-const EnqueueReply = z.tuple([RedisInt], z.union([z.string(), RedisInt]));
+const EnqueueReply = z.tuple([RedisInt, RedisInt], z.union([z.string(), RedisInt]));
 const AckReply = z.array(z.enum(['succeeded', 'failed', 'dead', 'lost']));
+const ClaimReply = z.tuple([RedisInt, RedisInt], z.union([z.string(), RedisInt]));
 export const ReapReply = z.tuple([StringListReply, StringListReply]);
 const RunClaimReply = z.union([
   z.tuple([z.literal('run'), RedisInt]),
@@ -27,9 +29,14 @@ const RunClaimReply = z.union([
   z.tuple([z.literal('busy')]),
 ]);
 
-/** `enqueue.lua`: { wake, then id, state, duplicate per task }. */
+/** A script's `arm` reply: the DelaySeconds of a wake-up to send, or -1 for none. */
+export function armed(arm: number): { armWake?: number } {
+  return arm >= 0 ? { armWake: arm } : {};
+}
+
+/** `enqueue.lua`: { wake, arm, then id, state, duplicate per task }. */
 export function enqueueResultOf(reply: unknown, count: number): EnqueueResult {
-  const [wake, ...flat] = expectReply(EnqueueReply, reply, 'enqueue');
+  const [wake, arm, ...flat] = expectReply(EnqueueReply, reply, 'enqueue');
   if (flat.length !== count * 3) throw expectReply(z.never(), reply, 'enqueue');
   const outcomes: EnqueueOutcome[] = [];
   for (let i = 0; i < flat.length; i += 3) {
@@ -39,18 +46,18 @@ export function enqueueResultOf(reply: unknown, count: number): EnqueueResult {
       duplicate: Number(flat[i + 2]) === 1,
     });
   }
-  return { outcomes, wakeConsumer: wake === 1 };
+  return { outcomes, wakeConsumer: wake === 1, ...armed(arm) };
 }
 
-/** `claim.lua`: { envelope JSON, attempt } per leased task. */
-export function leasedTasksOf(reply: unknown): TaskEnvelope[] {
-  const flat = expectReply(z.array(z.union([z.string(), RedisInt])), reply, 'claim');
+/** `claim.lua`: { arm, next due, then envelope JSON, attempt per leased task }. */
+export function leaseOf(reply: unknown): Pick<Lease, 'tasks' | 'nextDueAt' | 'armWake'> {
+  const [arm, nextDueAt, ...flat] = expectReply(ClaimReply, reply, 'claim');
   const tasks: TaskEnvelope[] = [];
   for (let i = 0; i + 1 < flat.length; i += 2) {
     const envelope = parseStoredEnvelope(String(flat[i]), 'claim');
     tasks.push({ ...envelope, attempt: Number(flat[i + 1]) });
   }
-  return tasks;
+  return { tasks, ...(nextDueAt >= 0 && { nextDueAt }), ...armed(arm) };
 }
 
 /** `complete.lua` and `fail.lua`: one state per item, in order. */

@@ -11,7 +11,7 @@ import { taskAttributes } from './task-message.js';
 const JournalEntrySchema = z.object({
   envelope: TaskEnvelopeSchema,
   via: z.enum(Backends),
-  state: z.enum(['succeeded', 'failed', 'dead']),
+  state: z.enum(['accepted', 'succeeded', 'failed', 'dead']),
   attempt: z.number().int().nonnegative(),
   finishedAt: z.number().int().nonnegative(),
   error: z.string().optional(),
@@ -37,8 +37,8 @@ export interface DrainResult {
 }
 
 /**
- * Outcomes of tasks that ran from SQS while Redis was unreachable, kept in a small queue until the
- * reconciler can write them into Redis.
+ * What Redis missed while it was unreachable, kept in a small queue until it can be written into Redis:
+ * tasks accepted via SQS (`accepted`, so their status is known before they run) and outcomes of runs.
  *
  * @example
  * await journal.record({ envelope, state: 'succeeded', attempt: 1, finishedAt: Date.now() });
@@ -57,14 +57,19 @@ export class OutageJournal {
 
   /** Resolves once SQS stored the entry. */
   async record(entry: JournalEntry): Promise<void> {
-    await this.queue.send([
-      {
+    await this.recordAll([entry]);
+  }
+
+  /** Resolves once SQS stored every entry (batches of ten, one deadline). */
+  async recordAll(entries: readonly JournalEntry[]): Promise<void> {
+    await this.queue.send(
+      entries.map((entry) => ({
         label: entry.envelope.id,
         body: toSqsJson(entry),
         attributes: taskAttributes(entry.envelope),
         ...(this.queue.fifo ? { fifo: fifoRecordIds() } : {}),
-      },
-    ]);
+      })),
+    );
   }
 
   /**
@@ -73,12 +78,12 @@ export class OutageJournal {
    * throws, nothing is deleted, the entries are made visible again for the next drain, and the error propagates.
    * `apply` must be idempotent: an entry whose delete fails is applied again next time.
    */
-  async drain(max: number, apply: (entries: JournalEntry[]) => Promise<number>): Promise<DrainResult> {
-    const messages = await scanMessages(this.queue, {
-      max,
-      holdSeconds: this.holdSeconds,
-      waitSeconds: this.waitSeconds,
-    });
+  async drain(
+    max: number,
+    apply: (entries: JournalEntry[]) => Promise<number>,
+    waitSeconds = this.waitSeconds,
+  ): Promise<DrainResult> {
+    const messages = await scanMessages(this.queue, { max, holdSeconds: this.holdSeconds, waitSeconds });
     const entries: JournalEntry[] = [];
     const handles: string[] = [];
     const malformed: DrainResult['malformed'] = [];

@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { TaskEnvelope } from '../../tasks/task-envelope.js';
 import { QueueLogicError } from '../errors.js';
 import type { EnqueueResult, TaskSink } from '../task-queue.js';
+import { WAKE_MESSAGE_TYPE, wakeMessageBody } from '../wake/wake-message.js';
 import { sendDelaySeconds } from './sqs-delay.js';
-import type { ReceivedMessage } from './sqs-message.js';
+import { type ReceivedMessage, stringAttribute } from './sqs-message.js';
 import {
   type MessageCounts,
   type ReceiveOptions,
@@ -57,6 +59,25 @@ export class SqsTaskQueue implements TaskSink {
       })),
       wakeConsumer: false,
     };
+  }
+
+  /**
+   * Sends a wake-up that arrives after `delaySeconds` (≤ 900). FIFO queues refuse per-message delays:
+   * there it goes at once with its due time, and the consumer hides it until then.
+   */
+  async sendWake(delaySeconds: number): Promise<void> {
+    const dueAt = this.now() + delaySeconds * 1000;
+    const label = `wake-${dueAt}`;
+    await this.queue.send([
+      {
+        label,
+        body: wakeMessageBody(dueAt),
+        attributes: { type: stringAttribute(WAKE_MESSAGE_TYPE) },
+        ...(this.fifo
+          ? { fifo: { groupId: WAKE_MESSAGE_TYPE, deduplicationId: `${label}-${randomUUID()}` } }
+          : { delaySeconds }),
+      },
+    ]);
   }
 
   /**

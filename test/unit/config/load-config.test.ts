@@ -52,7 +52,6 @@ describe('loadConfig', () => {
         idempotencyTtlSeconds: 86_400,
         resultTtlSeconds: 604_800,
       },
-      consumeFunctionName: undefined,
       events: { s3TaskType: undefined, snsTopicTaskTypes: {} },
       local: { port: 3000, redisUrl: 'redis://127.0.0.1:6379', reconcileEveryMs: 60_000 },
     });
@@ -72,7 +71,6 @@ describe('loadConfig', () => {
       CONSUMER_CONCURRENCY: '4',
       CLAIM_BATCH_SIZE: '20',
       QUEUE_NAME: 'emails_eu-1',
-      CONSUME_FUNCTION_NAME: 'tandem-consume',
       PORT: '8080',
       REDIS_URL: 'rediss://cache.internal:6380',
       RECONCILE_EVERY_MS: '5000',
@@ -91,7 +89,6 @@ describe('loadConfig', () => {
       concurrency: 4,
       claimBatchSize: 20,
     });
-    expect(config.consumeFunctionName).toBe('tandem-consume');
     expect(config.local).toEqual({
       port: 8080,
       redisUrl: 'rediss://cache.internal:6380',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../lib/observability/logger.js';
-import { createInProcessConsumer } from '../../../local/in-process-consumer.js';
+import { createInProcessConsumer } from '../../support/in-process-consumer.js';
 
 /** A drain whose passes the test ends by hand, recording what each pass was given. */
 function controllableDrain() {

@@ -44,7 +44,9 @@ function setup(claimRun: (task: TaskEnvelope) => Promise<RunClaim>) {
         },
         complete: async (_token, successes) =>
           successes.map(({ id }) => ({ id, state: 'succeeded' as const })),
-        fail: async (_token, failures) => failures.map(({ id }) => ({ id, state: 'failed' as const })),
+        fail: async (_token, failures) => ({
+          outcomes: failures.map(({ id }) => ({ id, state: 'failed' as const })),
+        }),
       },
       leaseMs: 30_000,
       concurrency: 4,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { wakeMessageBody } from '../../../lib/queue/wake/wake-message.js';
 import { parseSqsRecord } from '../../../lib/runner/sqs-record.js';
 import { makeEnvelope } from '../../support/envelopes.js';
 
@@ -14,7 +15,15 @@ const record = (overrides: Record<string, unknown> = {}) => ({
 describe('an SQS record at the boundary', () => {
   it('becomes a task envelope with its receive count', () => {
     const parsed = parseSqsRecord(record());
-    expect(parsed.ok && parsed.receiveCount).toBe(2);
+    expect(parsed.ok && 'task' in parsed && parsed.receiveCount).toBe(2);
+  });
+
+  it('tells a wake-up from a task', () => {
+    const parsed = parseSqsRecord(record({ body: wakeMessageBody(1_800_000_000_000) }));
+    expect(parsed.ok && 'wake' in parsed && parsed.wake).toEqual({
+      tandem: 'wake',
+      dueAt: 1_800_000_000_000,
+    });
   });
 
   it.each([

@@ -1,13 +1,15 @@
 import { defineScript } from '../redis-script.js';
 
 /**
- * Writes outcomes of tasks SQS ran while Redis was unreachable into the status view. An entry older than
- * what Redis already knows (a finished task, or a later attempt) changes nothing.
+ * Writes what Redis missed while unreachable into the status view: a task accepted via SQS becomes known
+ * (queued or scheduled, via sqs; SQS keeps delivering it, so it joins no set), and outcomes of runs are
+ * recorded. An entry older than what Redis already knows (a finished task, a later attempt, or any
+ * knowledge at all for an `accepted`) changes nothing.
  *
  * KEYS[1] ready   KEYS[2] delayed   KEYS[3] active   KEYS[4] dead
  * ARGV[1] task key prefix   ARGV[2] idempotency key prefix   ARGV[3] idempotency TTL (ms)   ARGV[4] result TTL (ms)
- * ARGV[5] number of entries, then 13 per entry: id, state, attempt, finishedAt, error, result JSON,
- *   envelope JSON, type, maxAttempts, createdAt, priority, idempotency key hash ('' for none), via
+ * ARGV[5] number of entries, then 14 per entry: id, state, attempt, finishedAt, error, result JSON,
+ *   envelope JSON, type, maxAttempts, createdAt, priority, idempotency key hash ('' for none), via, runAt
  *
  * Returns how many entries changed the view.
  */
@@ -17,12 +19,24 @@ export const applyJournalScript = defineScript(
 local taskPrefix, idemPrefix, idemTtl, resultTtl = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local applied = 0
 for i = 0, tonumber(ARGV[5]) - 1 do
-  local b = 6 + i * 13
+  local b = 6 + i * 14
   local id, state, attempt, finishedAt = ARGV[b], ARGV[b + 1], tonumber(ARGV[b + 2]), tonumber(ARGV[b + 3])
   local key = taskPrefix .. id
   local known = redis.call('HMGET', key, 'state', 'attempt')
   local finished = known[1] == 'succeeded' or known[1] == 'dead' or known[1] == 'cancelled'
-  if not finished and (not known[1] or attempt >= tonumber(known[2] or 0)) then
+  if state == 'accepted' then
+    if not known[1] then
+      local runAt = tonumber(ARGV[b + 13])
+      local accepted = 'queued'
+      if runAt > finishedAt then accepted = 'scheduled' end
+      redis.call('HSET', key, 'envelope', ARGV[b + 6], 'type', ARGV[b + 7], 'maxAttempts', ARGV[b + 8],
+        'createdAt', ARGV[b + 9], 'priority', ARGV[b + 10], 'runAt', runAt, 'state', accepted, 'attempt', 0,
+        'via', 'sqs', 'updatedAt', finishedAt)
+      local idem = ARGV[b + 11]
+      if idem ~= '' then redis.call('SET', idemPrefix .. idem, id, 'PX', idemTtl, 'NX') end
+      applied = applied + 1
+    end
+  elseif not finished and (not known[1] or attempt >= tonumber(known[2] or 0)) then
     if not known[1] then
       redis.call('HSET', key, 'envelope', ARGV[b + 6], 'type', ARGV[b + 7], 'maxAttempts', ARGV[b + 8],
         'createdAt', ARGV[b + 9], 'priority', ARGV[b + 10], 'runAt', finishedAt)

@@ -2,14 +2,16 @@ import { defineScript } from '../redis-script.js';
 import { LUA_SHARED } from './shared.js';
 
 /**
- * Stores a batch of tasks, deduplicating by id and by idempotency key, and says whether a consumer must be woken.
+ * Stores a batch of tasks, deduplicating by id and by idempotency key, and says whether a consumer must be
+ * woken now (no consumer holds the slot) and whether a wake-up must be armed for the earliest scheduled task.
  *
- * KEYS[1] ready   KEYS[2] delayed   KEYS[3] consumer slot
+ * KEYS[1] ready   KEYS[2] delayed   KEYS[3] consumer slot   KEYS[4] wake
  * ARGV[1] task key prefix   ARGV[2] idempotency key prefix   ARGV[3] now (ms)   ARGV[4] idempotency TTL (ms)
  * ARGV[5] how long a wake-up holds the consumer slot (ms)   ARGV[6] number of tasks
  * then 8 per task: id, idempotency key hash ('' for none), envelope JSON, priority, runAt, maxAttempts, type, createdAt
  *
- * Returns { wake (0|1), id, state, duplicate (0|1), ... } with one triple per task, in order.
+ * Returns { wake (0|1), arm (DelaySeconds of a wake-up to send, or -1), id, state, duplicate (0|1), ... }
+ * with one triple per task, in order.
  */
 export const enqueueScript = defineScript(
   'enqueue',
@@ -17,8 +19,9 @@ export const enqueueScript = defineScript(
     `
 local taskPrefix, idemPrefix = ARGV[1], ARGV[2]
 local now, idemTtl, wakeHold, count = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
-local out = { 0 }
+local out = { 0, -1 }
 local storedReady = false
+local earliest = nil
 
 for i = 0, count - 1 do
   local base = 7 + i * 8
@@ -40,6 +43,7 @@ for i = 0, count - 1 do
       'createdAt', ARGV[base + 7], 'updatedAt', now)
     if state == 'scheduled' then
       redis.call('ZADD', KEYS[2], runAt, id)
+      if not earliest or runAt < earliest then earliest = runAt end
     else
       redis.call('ZADD', KEYS[1], readyScore(priority, runAt), id)
       storedReady = true
@@ -50,6 +54,7 @@ for i = 0, count - 1 do
 end
 
 if storedReady and redis.call('SET', KEYS[3], 'waking', 'PX', wakeHold, 'NX') then out[1] = 1 end
+if earliest then out[2] = armWake(KEYS[4], earliest, now) end
 return out
 `,
 );

@@ -6,10 +6,13 @@ import { LUA_SHARED } from './shared.js';
  * no consumer holds the slot. A slot that is only reserved ('waking') counts as free here: the enqueuer that
  * reserved it may never have heard the reply (a Redis stall), so nobody may be on the way.
  *
- * KEYS[1] ready   KEYS[2] delayed   KEYS[3] consumer slot
+ * As the safety net of the wake-ups, it also arms one for when work next becomes due, should the armed
+ * message have been lost.
+ *
+ * KEYS[1] ready   KEYS[2] delayed   KEYS[3] consumer slot   KEYS[4] active   KEYS[5] wake
  * ARGV[1] task key prefix   ARGV[2] now (ms)   ARGV[3] max promotions   ARGV[4] how long a wake-up holds the slot (ms)
  *
- * Returns { promoted, ready, wake (0|1) }.
+ * Returns { promoted, ready, wake (0|1), arm (DelaySeconds of a wake-up to send, or -1) }.
  */
 export const promoteDueScript = defineScript(
   'promote-due',
@@ -23,6 +26,9 @@ if ready > 0 and (not holder or holder == 'waking') then
   redis.call('SET', KEYS[3], 'waking', 'PX', tonumber(ARGV[4]))
   wake = 1
 end
-return { promoted, ready, wake }
+local arm = -1
+local due = nextDue(KEYS[2], KEYS[4])
+if due then arm = armWake(KEYS[5], due, tonumber(ARGV[2])) end
+return { promoted, ready, wake, arm }
 `,
 );

@@ -1,5 +1,5 @@
-import type { Logger } from '../lib/index.js';
-import { pause } from './pause.js';
+import type { Logger } from '../../lib/index.js';
+import { pause } from '../../local/pause.js';
 
 /** The drain a wake-up starts (`runtime.drain`). */
 export type DrainFunction = (remainingTimeMs: () => number, stopSignal: AbortSignal) => Promise<unknown>;

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+
+/**
+ * The body of a wake-up: a message on the task queue that starts the consume function (through its event
+ * source) to drain Redis. It names no task; `dueAt` says when the work it was armed for is due.
+ */
+export const WakeMessageSchema = z.object({ tandem: z.literal('wake'), dueAt: z.number().int() }).strict();
+
+export type WakeMessage = z.infer<typeof WakeMessageSchema>;
+
+/** The message attribute `type` of a wake-up, so operators tell it from tasks without reading the body. */
+export const WAKE_MESSAGE_TYPE = 'tandem.wake';
+
+/** A wake-up due at `dueAt`, as the task queue carries it. */
+export function wakeMessageBody(dueAt: number): string {
+  return JSON.stringify({ tandem: 'wake', dueAt } satisfies WakeMessage);
+}

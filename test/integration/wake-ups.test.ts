@@ -1,0 +1,158 @@
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tasks } from '../../functions/tasks.js';
+import { silentLogger } from '../../lib/observability/logger.js';
+import { type LocalStack, startLocalStack } from '../../local/index.js';
+import { type RedisServer, startRedisServer } from '../support/redis-server.js';
+import { waitFor } from '../support/wait-for.js';
+
+// Time without servers: the local stack at its defaults (the reconciler once a minute), nothing awake
+// between events. Every start below must come from a wake-up, since the reconciler's first pass is a
+// minute away; each test finishes well inside that minute.
+
+let redis: RedisServer;
+let receiver: TimedReceiver;
+let stack: LocalStack;
+
+beforeAll(async () => {
+  redis = await startRedisServer();
+  receiver = await startTimedReceiver();
+  stack = await startLocalStack({
+    tasks,
+    env: {
+      PORT: '0',
+      REDIS_URL: redis.url,
+      TANDEM_HTTP_ALLOWED_HOSTS: '127.0.0.1',
+      QUEUE_NAME: `wake-${randomBytes(4).toString('hex')}`,
+    },
+    logger: silentLogger,
+    print: () => {},
+  });
+});
+afterAll(async () => {
+  await stack?.stop();
+  await receiver?.close();
+  await redis?.stop();
+});
+
+describe('wake-ups, with the reconciler at its default period', () => {
+  it('starts a delayed task within a second of its due time, on the Redis path', async () => {
+    const path = receiver.path('delayed');
+    const enqueuedAt = Date.now();
+    const { body } = await api('POST', '/tasks', { ...httpTask(path), delaySeconds: 2 });
+    expect(body).toMatchObject({ state: 'scheduled', via: 'redis' });
+
+    await waitFor(() => receiver.hits(path).length === 1, 'the delayed task to start', { timeoutMs: 10_000 });
+    const late = (receiver.hits(path)[0] as number) - (enqueuedAt + 2_000);
+    expect(late).toBeGreaterThanOrEqual(0);
+    expect(late).toBeLessThan(1_000);
+  });
+
+  it('retries a failed webhook after its backoff (0.5 to 1 s), not at the next reconcile', async () => {
+    const path = receiver.path('retried');
+    receiver.answer(path, [503, 200]);
+    const { body } = await api('POST', '/tasks', httpTask(path));
+
+    await waitFor(() => receiver.hits(path).length === 2, 'the retry', { timeoutMs: 10_000 });
+    const [first, second] = receiver.hits(path) as [number, number];
+    expect(second - first).toBeGreaterThanOrEqual(450);
+    expect(second - first).toBeLessThan(2_000);
+    await waitFor(async () => (await api('GET', `/tasks/${body.id}`)).body.state === 'succeeded', 'success');
+  });
+
+  it('knows a task accepted via SQS within 5 s of Redis returning, cancels it, and runs its sibling on time', async () => {
+    const kept = receiver.path('sqs-kept');
+    const cancelled = receiver.path('sqs-cancelled');
+    redis.pause();
+    let enqueuedAt: number;
+    let keptId: string;
+    let cancelledId: string;
+    try {
+      enqueuedAt = Date.now();
+      const first = await api('POST', '/tasks', { ...httpTask(kept), delaySeconds: 4 });
+      const second = await api('POST', '/tasks', { ...httpTask(cancelled), delaySeconds: 5 });
+      expect([first.body.via, second.body.via]).toEqual(['sqs', 'sqs']);
+      keptId = first.body.id;
+      cancelledId = second.body.id;
+      expect((await api('GET', `/tasks/${keptId}`)).status).toBe(503);
+    } finally {
+      redis.resume();
+    }
+    const back = Date.now();
+    await waitFor(async () => (await api('GET', `/tasks/${keptId}`)).status === 200, 'the status', {
+      timeoutMs: 5_000,
+    });
+    expect(Date.now() - back).toBeLessThan(5_000);
+    expect((await api('GET', `/tasks/${keptId}`)).body).toMatchObject({ state: 'scheduled', via: 'sqs' });
+    expect(await api('DELETE', `/tasks/${cancelledId}`)).toMatchObject({
+      status: 200,
+      body: { state: 'cancelled' },
+    });
+
+    await waitFor(() => receiver.hits(kept).length === 1, 'the kept task to run', { timeoutMs: 10_000 });
+    const late = (receiver.hits(kept)[0] as number) - (enqueuedAt + 4_000);
+    expect(late).toBeGreaterThanOrEqual(0);
+    expect(late).toBeLessThan(1_000);
+    await waitFor(async () => (await api('GET', `/tasks/${keptId}`)).body.state === 'succeeded', 'success');
+    // The cancelled one's delivery came (due 1 s after the kept one) and was dropped, not run.
+    await waitFor(() => Date.now() > enqueuedAt + 7_000, 'its due time to pass', { timeoutMs: 10_000 });
+    expect(receiver.hits(cancelled)).toEqual([]);
+    expect((await api('GET', `/tasks/${cancelledId}`)).body.state).toBe('cancelled');
+  });
+});
+
+function httpTask(path: string) {
+  return { type: 'http', payload: { url: receiver.url(path), body: { at: Date.now() } } };
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: bodies are checked by the assertions that read them
+async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${stack.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${stack.token}`,
+      ...(body !== undefined && { 'content-type': 'application/json' }),
+    },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+interface TimedReceiver {
+  url(path: string): string;
+  path(label: string): string;
+  /** The statuses to answer, in order; 200 once they run out. */
+  answer(path: string, statuses: number[]): void;
+  /** When each request arrived (epoch ms). */
+  hits(path: string): number[];
+  close(): Promise<void>;
+}
+
+async function startTimedReceiver(): Promise<TimedReceiver> {
+  const hits = new Map<string, number[]>();
+  const answers = new Map<string, number[]>();
+  const server: Server = createServer((req, res) => {
+    const path = req.url ?? '/';
+    const arrived = Date.now();
+    req.resume();
+    req.on('end', () => {
+      hits.set(path, [...(hits.get(path) ?? []), arrived]);
+      res.statusCode = answers.get(path)?.shift() ?? 200;
+      res.end('done');
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url: (path) => `${base}${path}`,
+    path: (label) => `/${label}/${randomBytes(4).toString('hex')}`,
+    answer: (path, statuses) => answers.set(path, [...statuses]),
+    hits: (path) => hits.get(path) ?? [],
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
