@@ -22,7 +22,8 @@ export {
   toQueuePorts,
 } from './queue-ports.js';
 export { createRedisClient } from './redis/create-redis-client.js';
-export { ioredisTransport } from './redis/ioredis-transport.js';
+// ioredisTransport (TCP, used by the tests and benchmarks) is imported by its path: exported here, it would put
+// ioredis's types into the package's declarations, which a project without ioredis could not compile.
 export type { RedisTransport } from './redis/redis-transport.js';
 export { createSqsClient, type SqsClientSettings } from './sqs/create-sqs-client.js';
 export type { DeadLetter } from './sqs/sqs-dead-letter-queue.js';

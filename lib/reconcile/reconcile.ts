@@ -4,7 +4,7 @@ import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { SqsDepths } from '../queue/sqs/sqs-depths.js';
 import type { MessageCounts } from '../queue/sqs/sqs-message-queue.js';
-import type { JournalEntry, LeasingTaskQueue, RedisDepths } from '../queue/task-queue.js';
+import type { LeasingTaskQueue, RedisDepths } from '../queue/task-queue.js';
 import { catchUpJournal, type JournalCatchUp } from './catch-up-journal.js';
 
 /** The SQS side as the reconciler sees it. */

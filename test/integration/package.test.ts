@@ -10,6 +10,7 @@ import { ScheduleInputSchema } from '../../lib/triggers/index.js';
 import { renderInputTransformer, scheduledEvent } from '../support/lambda-events.js';
 import { readZip } from '../support/read-zip.js';
 import { startTandemHarness, type TandemHarness } from '../support/tandem-harness.js';
+import { withoutAwsCredentials } from '../support/without-aws-credentials.js';
 
 /**
  * `npm run package` as a developer runs it: offline, with no AWS credentials in reach. The template it
@@ -52,26 +53,6 @@ interface RuleProperties {
 }
 let resources: Record<string, Resource>;
 let packagingMs = 0;
-
-function withoutAwsCredentials(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of Object.keys(env)) {
-    if (
-      /^AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|PROFILE|DEFAULT_PROFILE|ROLE_ARN|WEB_IDENTITY_TOKEN_FILE)$/.test(
-        name,
-      )
-    ) {
-      delete env[name];
-    }
-  }
-  // Nowhere to find credentials: no config files, no instance metadata.
-  return {
-    ...env,
-    AWS_SHARED_CREDENTIALS_FILE: join(tmpdir(), 'tandem-no-credentials'),
-    AWS_CONFIG_FILE: join(tmpdir(), 'tandem-no-config'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-  };
-}
 
 beforeAll(async () => {
   BUILD = await mkdtemp(join(tmpdir(), 'tandem-package-'));

@@ -145,7 +145,8 @@ describe.each(transports)('RedisTaskQueue over %s', (_transport, makeTransport) 
       const second = await claimAll();
       expect(second.tasks.map((t) => [t.id, t.attempt])).toEqual([[task.id, 2]]);
       expect(
-        (await queue.fail(second.token, [{ id: task.id, error: 'boom again', dead: true, retryAt }])).outcomes,
+        (await queue.fail(second.token, [{ id: task.id, error: 'boom again', dead: true, retryAt }]))
+          .outcomes,
       ).toEqual([{ id: task.id, state: 'dead' }]);
 
       const dead = await queue.listDead(10);
@@ -206,7 +207,9 @@ describe.each(transports)('RedisTaskQueue over %s', (_transport, makeTransport) 
       clock.now += 5_001;
       const again = await claimAll();
       expect(again.tasks.map((t) => [t.id, t.attempt])).toEqual([[task.id, 2]]);
-      expect(await queue.complete(crashed.token, [{ id: task.id }])).toEqual([{ id: task.id, state: 'lost' }]);
+      expect(await queue.complete(crashed.token, [{ id: task.id }])).toEqual([
+        { id: task.id, state: 'lost' },
+      ]);
     });
 
     it('a consumer leaving with nothing runnable arms the next due work; with work left it arms nothing', async () => {
