@@ -14,6 +14,7 @@ import {
   type TandemHarness,
   TEST_API_TOKEN,
 } from '../support/tandem-harness.js';
+import { isWakeBody } from '../support/wake-messages.js';
 
 const doomed = defineTask({
   type: 'doomed',
@@ -80,13 +81,15 @@ async function storedTaskCount(runtime: HarnessRuntime): Promise<number> {
   const redis = await runtime.adapters.redis.depths();
   const { messages } = await harness.sqs.inspect(runtime.queueUrls.taskQueueUrl);
   const inRedis = redis.ready.depth + redis.delayed.depth + redis.active.depth + redis.dead.depth;
-  return inRedis + messages.ready.length + messages.delayed.length + messages.inflight.length;
+  return inRedis + (await sqsTaskIds(runtime)).length;
 }
 
 async function sqsTaskIds(runtime: HarnessRuntime): Promise<string[]> {
   const { messages } = await harness.sqs.inspect(runtime.queueUrls.taskQueueUrl);
   const all = [...messages.ready, ...messages.delayed, ...messages.inflight.map((entry) => entry.message)];
-  return all.map((message) => JSON.parse(message.body).id as string);
+  return all
+    .filter((message) => !isWakeBody(message.body))
+    .map((message) => JSON.parse(message.body).id as string);
 }
 
 describe('HTTP API through the Lambda adapter (API Gateway HTTP API v2 events)', () => {
@@ -294,9 +297,11 @@ describe('HTTP API through the Lambda adapter (API Gateway HTTP API v2 events)',
     expect(queues.status).toBe(200);
     const depth = { depth: expect.any(Number), oldestAgeMs: expect.any(Number) };
     const counts = { visible: 0, inFlight: 0, delayed: 0 };
+    // On the task queue: the two wake-ups, one now (no consumer ran) and one for the delayed task.
+    const wakeUps = { visible: 1, inFlight: 0, delayed: 1 };
     expect(queues.body).toEqual({
       redis: { available: true, ready: depth, delayed: depth, active: depth, dead: depth },
-      sqs: { available: true, tasks: counts, deadLetters: counts, journal: counts },
+      sqs: { available: true, tasks: wakeUps, deadLetters: counts, journal: counts },
     });
     expect(queues.body.redis.ready.depth).toBe(1);
     expect(queues.body.redis.delayed.depth).toBe(1);

@@ -9,6 +9,7 @@ import { RedisTaskQueue } from '../../lib/queue/redis/redis-task-queue.js';
 import { makeEnvelope } from '../support/envelopes.js';
 import { type HarnessRuntime, startTandemHarness, type TandemHarness } from '../support/tandem-harness.js';
 import { waitFor } from '../support/wait-for.js';
+import { isWakeBody } from '../support/wake-messages.js';
 
 const REDIS_TIMEOUT_MS = 150;
 const SQS_TIMEOUT_MS = 2_000;
@@ -46,7 +47,9 @@ async function timed<T>(work: Promise<T>): Promise<{ value: T; ms: number }> {
 async function sqsTaskIds(runtime: HarnessRuntime): Promise<string[]> {
   const { messages } = await harness.sqs.inspect(runtime.queueUrls.taskQueueUrl);
   const all = [...messages.ready, ...messages.delayed, ...messages.inflight.map((entry) => entry.message)];
-  return all.map((message) => JSON.parse(message.body).id as string);
+  return all
+    .filter((message) => !isWakeBody(message.body))
+    .map((message) => JSON.parse(message.body).id as string);
 }
 
 describe('failover to SQS', () => {

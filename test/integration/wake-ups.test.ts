@@ -3,10 +3,15 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { tasks } from '../../functions/tasks.js';
+import { createConsumeHandler } from '../../lib/handlers/consume-handler.js';
 import { silentLogger } from '../../lib/observability/logger.js';
-import { type LocalStack, startLocalStack } from '../../local/index.js';
+import { createSqsClient, toQueuePorts } from '../../lib/queue/index.js';
+import { defineTask } from '../../lib/tasks/define-task.js';
+import { type LocalStack, sqsPollQueue, startLocalStack, startSqsEventSource } from '../../local/index.js';
 import { type RedisServer, startRedisServer } from '../support/redis-server.js';
+import { startTandemHarness, type TandemHarness } from '../support/tandem-harness.js';
 import { waitFor } from '../support/wait-for.js';
 
 // Time without servers: the local stack at its defaults (the reconciler once a minute), nothing awake
@@ -71,6 +76,10 @@ describe('wake-ups, with the reconciler at its default period', () => {
     let keptId: string;
     let cancelledId: string;
     try {
+      // The first enqueue of the stall times out (and Redis may still apply it once it wakes: a task in
+      // both queues); it opens the breaker, so the two below never reach Redis: known to SQS alone.
+      const opener = await api('POST', '/tasks', { type: 'echo', payload: { message: 'opens the breaker' } });
+      expect(opener.body.via).toBe('sqs');
       enqueuedAt = Date.now();
       const first = await api('POST', '/tasks', { ...httpTask(kept), delaySeconds: 4 });
       const second = await api('POST', '/tasks', { ...httpTask(cancelled), delaySeconds: 5 });
@@ -156,3 +165,66 @@ async function startTimedReceiver(): Promise<TimedReceiver> {
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
+
+describe('a consumer that dies holding a lease', () => {
+  let harness: TandemHarness;
+  beforeAll(async () => {
+    harness = await startTandemHarness();
+  });
+  afterAll(async () => {
+    await harness?.stop();
+  });
+
+  it('is replaced when its lease ends: the claim armed a wake-up for that moment', async () => {
+    const started: number[] = [];
+    const runtime = await harness.runtime({
+      env: { LEASE_MS: '3000' },
+      tasks: [
+        defineTask({
+          type: 'record',
+          schema: z.unknown(),
+          handler: async () => {
+            started.push(Date.now());
+          },
+        }),
+      ],
+    });
+    await runtime.enqueue({ type: 'record', payload: null });
+    // The zombie: a consumer that claims through the same ports, then is never heard of again.
+    const ports = toQueuePorts(runtime.adapters, {
+      retryAfterSeconds: 1,
+      enqueueTimeoutMs: { redis: 150, sqs: 2000 },
+    });
+    const lease = await ports.redis.claim({ max: 1, leaseMs: 3_000, consumerId: 'zombie', slotTtlMs: 3_000 });
+    expect(lease.tasks).toHaveLength(1);
+    const leaseEnds = lease.expiresAt;
+
+    const client = createSqsClient({
+      region: 'us-east-1',
+      timeoutMs: 5_000,
+      endpoint: harness.sqs.endpoint,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+    const source = startSqsEventSource({
+      queue: sqsPollQueue(client, runtime.queueUrls.taskQueueUrl),
+      queueArn: 'arn:aws:sqs:us-east-1:000000000000:tasks',
+      handler: (event, context) => createConsumeHandler(() => runtime)(event, context),
+      logger: silentLogger,
+      waitSeconds: 1,
+    });
+    try {
+      await waitFor(() => started.length === 1, 'the task to run again', { timeoutMs: 15_000 });
+      const late = (started[0] as number) - leaseEnds;
+      expect(late).toBeGreaterThanOrEqual(0);
+      expect(late).toBeLessThan(5_000);
+      await waitFor(
+        async () => (await runtime.status(lease.tasks[0]?.id ?? ''))?.state === 'succeeded',
+        'success',
+      );
+      expect((await runtime.status(lease.tasks[0]?.id ?? ''))?.attempt).toBe(2);
+    } finally {
+      await source.stop();
+      client.destroy();
+    }
+  });
+});
