@@ -21,6 +21,8 @@ export interface FailoverTrial {
   recoveryMs: number;
   duringOutage: { total: number; viaRedis: number; viaSqs: number };
   errors: number;
+  /** Of the first 100 enqueues sent once Redis answered again, the share that went to SQS (%). */
+  recoveryViaSqsPct: number;
 }
 
 export interface FailoverResults {
@@ -31,6 +33,8 @@ export interface FailoverResults {
   p99Ms: number;
   /** From SIGCONT to the first enqueue answered by Redis (median over trials). */
   recoveryMs: number;
+  /** Of the first 100 enqueues sent after that one, the share that still went to SQS (%, worst trial). */
+  recoveryViaSqsPct: number;
   settings: { redisTimeoutMs: number; sqsTimeoutMs: number; failureThreshold: number; cooldownMs: number };
   rate: number;
   outageMs: number;
@@ -39,6 +43,10 @@ export interface FailoverResults {
 
 /** Enqueues per second during a trial, sent open loop (a steady API, not a client waiting on itself). */
 const RATE_PER_SECOND = 100;
+/** Enqueues sent at the same moment. */
+const CALLERS = 8;
+/** Enqueues counted after Redis answered again, for the share that still went to SQS. */
+const AFTER_RECOVERY = 100;
 const RECOVERY_CAP_MS = 15_000;
 
 // The defaults come from the config schema itself, so this section follows them if they change.
@@ -60,7 +68,7 @@ interface Sample {
 
 /**
  * Section 3: Redis stalls (SIGSTOP: its port still accepts, nothing answers), then comes back (SIGCONT),
- * while enqueues keep arriving through FailoverProducer + CircuitBreaker at their default settings,
+ * while enqueues keep arriving, eight at a time, through FailoverProducer and the Redis guard at their defaults,
  * with SQS on the fauxqs emulator.
  */
 export async function measureFailover(options: BenchOptions): Promise<FailoverResults> {
@@ -84,6 +92,7 @@ export async function measureFailover(options: BenchOptions): Promise<FailoverRe
       p50Ms: round(percentile(outageLatencies, 50)),
       p99Ms: round(percentile(outageLatencies, 99)),
       recoveryMs: round(median(trials.map((trial) => trial.recoveryMs)), 0),
+      recoveryViaSqsPct: Math.max(...trials.map((trial) => trial.recoveryViaSqsPct)),
       settings: {
         redisTimeoutMs: defaults.redis.timeoutMs,
         sqsTimeoutMs: defaults.sqs.timeoutMs,
@@ -111,9 +120,14 @@ export async function measureFailover(options: BenchOptions): Promise<FailoverRe
       const fallback = new SqsTaskQueue(sqsClient, queues.taskQueueUrl, {
         timeoutMs: defaults.sqs.timeoutMs,
       });
-      const guard = new RedisGuard({ ...defaults.breaker, timeoutMs: defaults.redis.timeoutMs });
+      const queue = benchQueue(redis, uniqueQueueName('failover'));
+      const guard = new RedisGuard({
+        ...defaults.breaker,
+        timeoutMs: defaults.redis.timeoutMs,
+        probe: () => queue.ping(),
+      });
       const producer = new FailoverProducer({
-        primary: new GuardedTaskQueue(benchQueue(redis, uniqueQueueName('failover')), guard),
+        primary: new GuardedTaskQueue(queue, guard),
         fallback,
         fallbackTimeoutMs: defaults.sqs.timeoutMs,
       });
@@ -138,7 +152,13 @@ export async function measureFailover(options: BenchOptions): Promise<FailoverRe
         inFlight.add(work);
         void work.finally(() => inFlight.delete(work));
       };
-      const ticker = setInterval(send, 1000 / RATE_PER_SECOND);
+      // CALLERS at once, as many containers' worth of requests arriving together.
+      const ticker = setInterval(
+        () => {
+          for (let n = 0; n < CALLERS; n += 1) send();
+        },
+        (1000 * CALLERS) / RATE_PER_SECOND,
+      );
       try {
         await sleep(1_000);
         const pausedAt = performance.now();
@@ -178,6 +198,7 @@ export async function measureFailover(options: BenchOptions): Promise<FailoverRe
             viaSqs: outage.filter((sample) => sample.via === 'sqs').length,
           },
           errors: samples.filter((sample) => sample.via === 'error').length,
+          recoveryViaSqsPct: viaSqsAfter(samples, backOnRedis?.startedAt ?? Number.POSITIVE_INFINITY),
         };
         return { trial, outageLatencies: latencies };
       } finally {
@@ -191,6 +212,15 @@ export async function measureFailover(options: BenchOptions): Promise<FailoverRe
     await bridge.close();
     await Promise.allSettled([redisServer.stop(), sqs.stop()]);
   }
+}
+
+function viaSqsAfter(samples: readonly Sample[], since: number): number {
+  const after = samples
+    .filter((sample) => sample.startedAt >= since)
+    .sort((a, b) => a.startedAt - b.startedAt)
+    .slice(0, AFTER_RECOVERY);
+  if (after.length === 0) return Number.NaN;
+  return round((100 * after.filter((sample) => sample.via !== 'redis').length) / after.length, 1);
 }
 
 function sleep(ms: number): Promise<void> {

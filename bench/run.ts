@@ -16,6 +16,7 @@ import { benchOptions } from './support/bench-options.js';
 import { startBridgeProcess } from './support/bridge-process.js';
 import { redisAdmin } from './support/flush.js';
 import { atLeast, atMost, type Goal, table } from './support/report.js';
+import { measureTimers } from './timers.js';
 
 const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url));
 
@@ -50,14 +51,14 @@ async function main(): Promise<void> {
     try {
       const bridge = await startBridgeProcess(redis.url);
       try {
-        log('1/5 round trips at the bridge');
+        log('1/6 round trips at the bridge');
         roundTrips = await measureRoundTrips(bridge, options);
-        log('2/5 enqueue overhead vs a bare SET');
+        log('2/6 enqueue overhead vs a bare SET');
         enqueue = await measureEnqueueOverhead(bridge, admin, options);
       } finally {
         await bridge.close();
       }
-      log('3/5 Tandem vs BullMQ over TCP');
+      log('3/6 Tandem vs BullMQ over TCP');
       bullmq = await measureBullmq(redis.url, admin, options);
     } finally {
       await admin.close();
@@ -65,10 +66,12 @@ async function main(): Promise<void> {
   } finally {
     await redis.stop();
   }
-  log('4/5 failover (Redis stalled with SIGSTOP)');
+  log('4/6 failover (Redis stalled with SIGSTOP)');
   const failover = await measureFailover(options);
-  log('5/5 cold start');
+  log('5/6 cold start');
   const coldStart = await measureColdStart(options);
+  log('6/6 timers: wake-ups with nothing awake');
+  const timers = await measureTimers(options);
 
   const goals: Goal[] = [
     atMost('roundTrips.enqueue', roundTrips.enqueue, 1),
@@ -78,9 +81,15 @@ async function main(): Promise<void> {
     atMost('failover.firstMs', failover.firstMs, 250),
     atMost('failover.p99Ms', failover.p99Ms, 250),
     atMost('failover.recoveryMs', failover.recoveryMs, 5000),
+    atMost('failover.recoveryViaSqsPct', failover.recoveryViaSqsPct, 1),
     atLeast('bullmq.enqueueRatio.batch', bullmq.enqueueRatio.batch, 1),
     atLeast('bullmq.enqueueRatio.single', bullmq.enqueueRatio.single, 1),
     atLeast('bullmq.processRatio', bullmq.processRatio, 1),
+    atMost('timers.delayLateP99Ms.redis', timers.delayLateP99Ms.redis, 1000),
+    atMost('timers.delayLateP99Ms.sqs', timers.delayLateP99Ms.sqs, 1000),
+    atMost('timers.retryLateP99Ms', timers.retryLateP99Ms, 1000),
+    atMost('timers.reapLateMs', timers.reapLateMs, 5000),
+    atMost('timers.sqsRequestsPerDelayedTask', timers.sqsRequestsPerDelayedTask, 0.1),
   ];
   const bundles = Object.fromEntries(Object.entries(coldStart.functions));
   const results = {
@@ -107,6 +116,7 @@ async function main(): Promise<void> {
     roundTrips,
     enqueue,
     failover,
+    timers,
     bullmq,
     bundles,
     bundleBaseline: coldStart.baseline,

@@ -18,6 +18,11 @@ export interface BenchOptions {
   outageMs: number;
   /** Fresh-process imports per bundle. */
   coldStartRuns: number;
+  /** Timers: delayed tasks per path, retried tasks, and stalled leases measured. */
+  timerSamples: number;
+  /** Timers: delayed tasks spread over `spreadMs` for the SQS-requests count. */
+  spreadTasks: number;
+  spreadMs: number;
 }
 
 export function benchOptions(argv: readonly string[]): BenchOptions {
@@ -34,6 +39,9 @@ export function benchOptions(argv: readonly string[]): BenchOptions {
         failoverTrials: 1,
         outageMs: 4_000,
         coldStartRuns: 5,
+        timerSamples: 10,
+        spreadTasks: 300,
+        spreadMs: 15_000,
       }
     : {
         quick,
@@ -46,5 +54,8 @@ export function benchOptions(argv: readonly string[]): BenchOptions {
         failoverTrials: 3,
         outageMs: 8_000,
         coldStartRuns: 11,
+        timerSamples: 40,
+        spreadTasks: 1_000,
+        spreadMs: 60_000,
       };
 }

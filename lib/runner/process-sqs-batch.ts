@@ -103,10 +103,13 @@ async function processRecord(
 ): Promise<{ outcome: RecordOutcome; unverified?: boolean }> {
   const { delivery, logger } = options;
   const clock = options.clock ?? Date.now;
-  if (task.runAt > clock() + 1000) {
+  const early = task.runAt - clock();
+  if (early > 1000) {
     const deferred = await delivery.defer(task, record.receiptHandle);
     return { outcome: deferred === 'resent' ? 'hopped' : 'deferred' };
   }
+  // SQS delays are whole seconds, rounded down: the last fraction of one is waited out here.
+  if (early > 0) await new Promise((resolve) => setTimeout(resolve, early));
   const timeLeft = options.remainingTimeMs() - (options.safetyMarginMs ?? 5_000);
   if (timeLeft <= 0) return { outcome: 'deferred' };
 

@@ -79,7 +79,6 @@ async function setup(env: Record<string, string> = {}) {
 /** Every task either backend holds, in any state: what "nothing stored" is checked against. */
 async function storedTaskCount(runtime: HarnessRuntime): Promise<number> {
   const redis = await runtime.adapters.redis.depths();
-  const { messages } = await harness.sqs.inspect(runtime.queueUrls.taskQueueUrl);
   const inRedis = redis.ready.depth + redis.delayed.depth + redis.active.depth + redis.dead.depth;
   return inRedis + (await sqsTaskIds(runtime)).length;
 }

@@ -358,6 +358,11 @@ describe('the example’s own handlers, on real Redis and SQS', { timeout: TEST_
       return overview.redis.ready.depth;
     };
     const before = await ready();
+    const onQueue = async () => {
+      const counts = await inspector().adapters.sqs.tasks.counts();
+      return counts.visible + counts.inFlight + counts.delayed;
+    };
+    const messagesBefore = await onQueue();
 
     for (const body of ['not json', { userId: 42 }, { name: 'no id' }]) {
       const answer = await signup(body);
@@ -365,6 +370,6 @@ describe('the example’s own handlers, on real Redis and SQS', { timeout: TEST_
     }
 
     expect(await ready()).toBe(before);
-    expect(await receiveRecords(inspector().adapters.sqs.tasks, 10, 1)).toEqual([]);
+    expect(await onQueue()).toBe(messagesBefore);
   });
 });

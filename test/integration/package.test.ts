@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tasks as deploymentTasks } from '../../functions/tasks.js';
 import { WAKE_EVENT } from '../../lib/handlers/consume-handler.js';
 import { ScheduleInputSchema } from '../../lib/triggers/index.js';
-import { renderInputTransformer, scheduledEvent } from '../support/lambda-events.js';
+import { scheduledEvent } from '../support/lambda-events.js';
 import { readZip } from '../support/read-zip.js';
 import { startTandemHarness, type TandemHarness } from '../support/tandem-harness.js';
 import { withoutAwsCredentials } from '../support/without-aws-credentials.js';
@@ -100,6 +100,12 @@ const ruleTargeting = (functionName: (typeof FUNCTIONS)[number]) =>
     .map(([, rule]) => rule.Properties as unknown as RuleProperties)
     .find((rule) => JSON.stringify(rule.Targets).includes(`"${logicalId(functionName)}"`));
 
+/** The asynchronous-invoke settings of a function (retries of an event it failed). */
+const functionEventInvokeConfig = (functionName: (typeof FUNCTIONS)[number]) =>
+  ofType('AWS::Lambda::EventInvokeConfig')
+    .map(([, config]) => config.Properties)
+    .find((properties) => JSON.stringify(properties).includes(logicalId(functionName)));
+
 describe('npm run package', () => {
   it('builds offline, without credentials, in reasonable time', () => {
     // Generous: the bound is there to catch a step that waits on the network until it times out.
@@ -146,14 +152,20 @@ describe('npm run package', () => {
     expect(functionProperties('reconcile').ReservedConcurrentExecutions).toBe(1);
   });
 
-  it('renders the example schedule into an input the schedule function accepts', () => {
-    const transformer = ruleTargeting('schedule')?.Targets[0]?.InputTransformer;
-    if (!transformer) throw new Error('the example schedule has no input transformer');
-    const rendered = renderInputTransformer(
-      transformer,
-      scheduledEvent('2030-01-01T00:00:00Z') as unknown as Record<string, unknown>,
+  it('runs the example schedule on EventBridge Scheduler in its time zone, with an input the function accepts', () => {
+    const schedules = ofType('AWS::Scheduler::Schedule');
+    expect(schedules).toHaveLength(1);
+    const properties = schedules[0]?.[1].Properties as {
+      ScheduleExpressionTimezone: string;
+      Target: { Input: string };
+    };
+    expect(properties.ScheduleExpressionTimezone).toBe('Europe/Paris');
+    // What the scheduler renders: its context attribute replaced by the scheduled time.
+    const rendered = JSON.parse(
+      properties.Target.Input.replace('<aws.scheduler.scheduled-time>', '2030-01-01T00:00:00Z'),
     );
     expect(ScheduleInputSchema.parse(rendered)).toMatchObject({ time: '2030-01-01T00:00:00Z' });
+    expect(functionEventInvokeConfig('schedule')).toMatchObject({ MaximumRetryAttempts: 2 });
   });
 
   it('grants no wildcard action and no unnamed resource', () => {
@@ -187,11 +199,13 @@ describe('npm run package', () => {
     }
   });
 
-  it('grants no Lambda invoke: wake-ups are messages on the task queue', () => {
+  it('lets nothing invoke a function but the scheduler its schedule: wake-ups are messages on the task queue', () => {
     const invoke = statements().filter((statement) =>
       actionsOf(statement).some((action) => action.startsWith('lambda:')),
     );
-    expect(invoke).toEqual([]);
+    const targets = invoke.flatMap(resourcesOf).map((target) => JSON.stringify(target));
+    expect(targets.length).toBeGreaterThan(0);
+    for (const target of targets) expect(target).toContain(':function:tandem-dev-schedule');
     for (const name of FUNCTIONS) {
       expect(functionProperties(name).Environment.Variables.CONSUME_FUNCTION_NAME).toBeUndefined();
     }

@@ -6,11 +6,12 @@ export function remainingDelaySeconds(runAt: number, now: number): number {
 }
 
 /**
- * The `DelaySeconds` to send with: the remaining delay, capped at SQS's 15 minutes. When the cap bites, the
- * message arrives early and the consumer hops it (re-sends with what remains), as often as needed.
+ * The `DelaySeconds` to send with: the remaining delay in whole seconds, rounded down so the message comes
+ * at most a second early, never late (the consumer waits out the rest), and capped at SQS's 15 minutes.
+ * When the cap bites, the message arrives early and the consumer hops it (re-sends with what remains).
  */
 export function sendDelaySeconds(runAt: number, now: number): number {
-  return Math.min(remainingDelaySeconds(runAt, now), SqsLimits.maxDelaySeconds);
+  return Math.min(Math.max(0, Math.floor((runAt - now) / 1000)), SqsLimits.maxDelaySeconds);
 }
 
 /** True when one `DelaySeconds` cannot cover the wait, so the message will need at least one hop. */

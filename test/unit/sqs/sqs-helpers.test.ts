@@ -61,6 +61,12 @@ describe('delays and hops', () => {
     expect(remainingDelaySeconds(NOW - 5000, NOW)).toBe(0);
   });
 
+  it('sends whole seconds rounded down: a message may come up to a second early, never late', () => {
+    expect(sendDelaySeconds(NOW + 2_999, NOW)).toBe(2);
+    expect(sendDelaySeconds(NOW + 999, NOW)).toBe(0);
+    expect(sendDelaySeconds(NOW - 5_000, NOW)).toBe(0);
+  });
+
   it('sends up to 900 s of delay and marks longer waits as needing a hop', () => {
     expect(sendDelaySeconds(NOW + 899_000, NOW)).toBe(899);
     expect(needsHop(NOW + 900_000, NOW)).toBe(false);
