@@ -265,9 +265,13 @@ async function queuesEmpty(runtime: HarnessRuntime): Promise<boolean> {
   try {
     const redis = await runtime.adapters.redis.depths();
     const sqs = await runtime.adapters.sqs.depths();
+    // Wake-ups armed for later (a lease's end) may still wait on the task queue: they are not tasks.
+    const tasks = runtime.pendingTaskMessages
+      ? await runtime.pendingTaskMessages()
+      : sqs.tasks.visible + sqs.tasks.inFlight + sqs.tasks.delayed;
     return (
       redis.ready.depth + redis.delayed.depth + redis.active.depth === 0 &&
-      sqs.tasks.visible + sqs.tasks.inFlight + sqs.tasks.delayed === 0 &&
+      tasks === 0 &&
       sqs.journal.visible + sqs.journal.inFlight === 0
     );
   } catch {

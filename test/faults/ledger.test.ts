@@ -10,6 +10,7 @@ import { type RestBridge, startRestBridge } from '../../local/rest-bridge/index.
 import { type FaultMode, type FaultProxy, startFaultProxy } from '../support/fault-proxy.js';
 import { type RedisServer, startRedisServer } from '../support/redis-server.js';
 import { type SqsEmulator, startSqsEmulator } from '../support/sqs-emulator.js';
+import { pendingTaskMessages } from '../support/wake-messages.js';
 import { sleep, waitUntil, withControl } from './fault-world.js';
 
 /*
@@ -311,7 +312,7 @@ async function queuesEmpty(): Promise<boolean> {
     if (!depths.available || !counts.available) return false;
     return (
       depths.ready.depth + depths.delayed.depth + depths.active.depth === 0 &&
-      counts.tasks.visible + counts.tasks.inFlight + counts.tasks.delayed === 0 &&
+      (await pendingTaskMessages(sqs, stack.sqs.queues.taskQueueUrl)) === 0 &&
       counts.journal.visible + counts.journal.inFlight === 0
     );
   } catch {

@@ -23,6 +23,7 @@ import {
 } from '../support/lambda-events.js';
 import { receiveRecords } from '../support/sqs-records.js';
 import { type HarnessRuntime, startTandemHarness, type TandemHarness } from '../support/tandem-harness.js';
+import { waitFor } from '../support/wait-for.js';
 import { removed, withField } from '../support/with-field.js';
 import { createRecordingLogger, type RecordedLine } from '../unit/fakes/recording-logger.js';
 import { createRecordingMetrics, publishedValues } from '../unit/fakes/recording-metrics.js';
@@ -250,6 +251,28 @@ describe('schedule handler', () => {
     expect(first.idempotencyKey).toBe('schedule:hourly-report:2030-01-01T10:00:00.000Z');
     const ran = await drainAll(runtime);
     expect(ran.map((run) => run.id).sort()).toEqual([first.receipt.id, nextHour.receipt.id].sort());
+  });
+
+  it('a run missed while both queues are down throws, and its retry (same scheduled time) enqueues once', async () => {
+    const { runtime } = await setup();
+    const schedule = scheduleHandler(() => runtime);
+    harness.stack.server.pause();
+    await harness.sqs.pause();
+    try {
+      await expect(schedule(input('2030-01-01T12:00:00Z'))).rejects.toBeInstanceOf(EnqueueUnavailableError);
+    } finally {
+      harness.stack.server.resume();
+      await harness.sqs.resume();
+    }
+    // Lambda retries a failed asynchronous event after a minute or more: by then the breaker has closed.
+    await waitFor(async () => (await runtime.health()).redis.breaker === 'closed', 'Redis to answer again');
+    // Whatever the failed attempt may have stored, one task runs.
+    const retried = await schedule(input('2030-01-01T12:00:00Z'));
+    const again = await schedule(input('2030-01-01T12:00:00Z'));
+    if (!retried.enqueued || !again.enqueued) throw new Error('not enqueued');
+    expect(again.receipt.id).toBe(retried.receipt.id);
+    const ran = await drainAll(runtime);
+    expect(ran.filter((run) => run.id === retried.receipt.id)).toHaveLength(1);
   });
 
   it('works with what the input transformer renders from a real scheduled event', async () => {

@@ -15,6 +15,7 @@ import {
   type TandemQueueOptions,
   type TandemQueues,
 } from './sqs-emulator.js';
+import { pendingTaskMessages } from './wake-messages.js';
 
 /** Real Redis behind the REST bridge, and fauxqs: everything a Tandem runtime talks to. */
 export interface TandemHarness {
@@ -39,6 +40,8 @@ export interface HarnessRuntimeOptions extends Omit<TandemAppOptions, 'config' |
  */
 export type HarnessRuntime = TandemApp & {
   adapters: QueueAdapters;
+  /** Task messages on its task queue (wake-ups left out), when the emulator is known. */
+  pendingTaskMessages?: () => Promise<number>;
   queueUrls: TandemQueues;
   env: Record<string, string>;
 };
@@ -57,7 +60,10 @@ export async function startTandemHarness(
       const label = randomBytes(4).toString('hex');
       const queues = await createTandemQueues(sqs, `t-${label}`, queueOptions);
       const fullEnv = harnessEnv(stack, sqs, queues, label, env);
-      return runtimeFromEnv(sqs.endpoint, fullEnv, queues, runtimeOptions);
+      const runtime = runtimeFromEnv(sqs.endpoint, fullEnv, queues, runtimeOptions);
+      return Object.assign(runtime, {
+        pendingTaskMessages: () => pendingTaskMessages(sqs, queues.taskQueueUrl),
+      });
     },
     async stop() {
       await Promise.allSettled([stack.stop(), sqs.stop()]);
