@@ -137,8 +137,9 @@ async function delayedLateness(
       dueAt.set(receipt.id, Date.now() + delaySeconds * 1000);
       await sleep(150);
     }
-    await until(() => starts.size >= samples, 30_000);
-    return lateP99(starts);
+    const all = await until(() => starts.size >= samples, 60_000);
+    if (!all) process.stderr.write(`[bench] timers: ${path} path: ${starts.size} of ${samples} started\n`);
+    return all ? lateP99(starts) : Number.POSITIVE_INFINITY;
   } finally {
     await box.stop();
   }
@@ -157,8 +158,8 @@ async function retryLateness(bridge: BridgeProcess, sqs: SqsEmulator, samples: n
       await box.app.enqueue({ type: 'timed', payload: null });
       await sleep(200);
     }
-    await until(() => starts.size >= samples, 30_000);
-    return lateP99(starts);
+    const all = await until(() => starts.size >= samples, 60_000);
+    return all ? lateP99(starts) : Number.POSITIVE_INFINITY;
   } finally {
     await box.stop();
   }
@@ -180,8 +181,9 @@ async function reapLateness(bridge: BridgeProcess, sqs: SqsEmulator) {
     await ports.redis.enqueue([task]);
     const lease = await ports.redis.claim({ max: 1, leaseMs: 3_000, consumerId: 'zombie', slotTtlMs: 3_000 });
     if (lease.tasks[0]?.id !== task.id) throw new Error('the zombie did not get the task');
-    await until(() => startedAt > 0, 30_000);
-    return startedAt - lease.expiresAt;
+    return (await until(() => startedAt > 0, 60_000))
+      ? startedAt - lease.expiresAt
+      : Number.POSITIVE_INFINITY;
   } finally {
     await box.stop();
   }
@@ -204,7 +206,7 @@ async function spreadRequests(bridge: BridgeProcess, sqs: SqsEmulator, tasks: nu
       }));
       await box.app.enqueueBatch(batch);
     }
-    await until(() => done >= tasks, spreadMs + 30_000);
+    await until(() => done >= tasks, spreadMs + 60_000);
     return { sqsRequests: box.requests.count, wakeUps: box.requests.wakeSends };
   } finally {
     await box.stop();
@@ -245,12 +247,19 @@ function lateP99(starts: Starts): number {
   );
 }
 
-async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
+/** Waits for `condition`; false when it did not hold in time (the figure then reports what did start). */
+async function until(condition: () => boolean, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timers: the tasks did not all start in time');
+    if (Date.now() > deadline) {
+      process.stderr.write(
+        '[bench] timers: not every task started in time; the figure counts them as late\n',
+      );
+      return false;
+    }
     await sleep(20);
   }
+  return true;
 }
 
 function sleep(ms: number): Promise<void> {

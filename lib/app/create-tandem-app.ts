@@ -6,7 +6,7 @@ import { createMetrics } from '../observability/create-metrics.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { createQueueAdapters, type QueueAdapters, type QueuePorts, toQueuePorts } from '../queue/index.js';
-import { catchUpJournal } from '../reconcile/catch-up-journal.js';
+import { catchUpJournal, type JournalCatchUp } from '../reconcile/catch-up-journal.js';
 import { reconcile } from '../reconcile/reconcile.js';
 import { drainQueue } from '../runner/drain-queue.js';
 import { processSqsBatch } from '../runner/process-sqs-batch.js';
@@ -46,6 +46,48 @@ export interface TandemAppOptions {
  * await app.enqueue({ type: 'echo', payload: { message: 'hi' } });
  */
 export function createTandemApp(options: TandemAppOptions): TandemApp {
+  const parts = composeParts(options);
+  const { config, logger, metrics, registry, ports, wakeConsumer, telemetry } = parts;
+  const enqueue = new EnqueueService({
+    registry,
+    producer: ports.producer,
+    wakeConsumer,
+    onStored: telemetry.stored,
+  });
+  const deadLetters = new DeadLetterService({
+    redis: ports.redis,
+    deadLetters: ports.deadLetters,
+    wakeConsumer,
+  });
+  return {
+    config,
+    logger,
+    metrics,
+    enqueue: (input, traceId) => enqueue.enqueue(input, traceId),
+    enqueueBatch: (inputs, traceId) => enqueue.enqueueBatch(inputs, traceId),
+    ...lookupUseCases(ports),
+    health: () => readHealth(ports),
+    queues: () => readQueueOverview(ports),
+    deadLetters: {
+      list: (limit) => deadLetters.list(limit),
+      replay: (ids, limit) => deadLetters.replay(ids, limit),
+    },
+    ...consumeUseCases(parts),
+    reconcile: () =>
+      reconcile({
+        redis: ports.redis,
+        sqs: { drainJournal: journalDrain(ports), depths: ports.sqsDepths },
+        wakeConsumer,
+        logger,
+        metrics,
+        // Sized to the schedule: a pass that loses Redis before unlocking blocks the next ones only this long.
+        lockTtlMs: Math.min(55_000, Math.max(1_000, config.local.reconcileEveryMs)),
+      }),
+  };
+}
+
+/** Logger, metrics, registry, adapters wrapped into ports, and the wake-up: what every use case shares. */
+function composeParts(options: TandemAppOptions) {
   const { config } = options;
   const logger = options.logger ?? createLogger({ fields: { queue: config.queue.name } });
   const metrics = options.metrics ?? createMetrics({ defaults: { queue: config.queue.name }, logger });
@@ -70,61 +112,33 @@ export function createTandemApp(options: TandemAppOptions): TandemApp {
   const wakeConsumer = options.wakeConsumer
     ? boundedWake(options.wakeConsumer, { logger })
     : () => ports.sendWake(0);
-  const enqueue = new EnqueueService({
-    registry,
-    producer: ports.producer,
-    wakeConsumer,
-    onStored: telemetry.stored,
-  });
-  const deadLetters = new DeadLetterService({
-    redis: ports.redis,
-    deadLetters: ports.deadLetters,
-    wakeConsumer,
-  });
   const consumerId =
     options.consumerId ?? `consumer-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  return { config, logger, metrics, telemetry, registry, ports, wakeConsumer, consumerId };
+}
+
+const journalDrain =
+  (ports: QueuePorts): JournalCatchUp['drainJournal'] =>
+  (max, apply, wait) =>
+    ports.journal.drain(max, apply, wait);
+
+/**
+ * Status and cancel. A task accepted via SQS while Redis was away is known to Redis once the journal is
+ * written back: an id Redis does not know triggers that catch-up first, so an acknowledged id is never unknown.
+ */
+function lookupUseCases(ports: QueuePorts): Pick<TandemApp, 'status' | 'cancel'> {
   const { redis } = ports;
   const catchUp = () =>
     catchUpJournal(
-      {
-        drainJournal: (max, apply, wait) => ports.journal.drain(max, apply, wait),
-        applyJournal: (e) => redis.applyJournal(e),
-      },
+      { drainJournal: journalDrain(ports), applyJournal: (entries) => redis.applyJournal(entries) },
       { maxEntries: 100, waitSeconds: 0 },
     );
   return {
-    config,
-    logger,
-    metrics,
-    enqueue: (input, traceId) => enqueue.enqueue(input, traceId),
-    enqueueBatch: (inputs, traceId) => enqueue.enqueueBatch(inputs, traceId),
-    // A task accepted via SQS while Redis was away is known to Redis once the journal is written back:
-    // an id Redis does not know triggers that catch-up first, so an acknowledged id is never unknown.
     status: async (id) => (await redis.status(id)) ?? ((await catchUp()) > 0 ? redis.status(id) : null),
     cancel: async (id) => {
       const outcome = await redis.cancel(id);
       return outcome === 'not_found' && (await catchUp()) > 0 ? redis.cancel(id) : outcome;
     },
-    health: () => readHealth(ports),
-    queues: () => readQueueOverview(ports),
-    deadLetters: {
-      list: (limit) => deadLetters.list(limit),
-      replay: (ids, limit) => deadLetters.replay(ids, limit),
-    },
-    ...consumeUseCases({ config, registry, logger, telemetry, ports, consumerId }),
-    reconcile: () =>
-      reconcile({
-        redis,
-        sqs: {
-          drainJournal: (max, apply, wait) => ports.journal.drain(max, apply, wait),
-          depths: ports.sqsDepths,
-        },
-        wakeConsumer,
-        logger,
-        metrics,
-        // Sized to the schedule: a pass that loses Redis before unlocking blocks the next ones only this long.
-        lockTtlMs: Math.min(55_000, Math.max(1_000, config.local.reconcileEveryMs)),
-      }),
   };
 }
 

@@ -1,5 +1,10 @@
 import type { LookupAddress } from 'node:dns';
-import { request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
+import {
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+} from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import type { CheckedDestination } from './destination-guard.js';
@@ -34,15 +39,7 @@ export function sendPinnedRequest(
   { method, headers, body }: PinnedRequest,
   { signal, maxResponseBytes }: SendPinnedRequestOptions,
 ): Promise<PinnedResponse> {
-  const lookup: LookupFunction = (_hostname, options, callback) => {
-    const wanted = addresses.filter((entry) => !options.family || entry.family === options.family);
-    const usable: LookupAddress[] = wanted.length > 0 ? wanted : [...addresses];
-    if (options.all) return callback(null, usable);
-    const [first] = usable;
-    return first
-      ? callback(null, first.address, first.family)
-      : callback(new Error('no checked address'), '');
-  };
+  const lookup = pinnedLookup(addresses);
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     const req = send(
@@ -58,37 +55,57 @@ export function sendPinnedRequest(
         agent: false,
         signal,
       },
-      (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        let settled = false;
-        const settle = (): void => {
-          if (settled) return;
-          settled = true;
-          resolve({
-            status: res.statusCode ?? 0,
-            statusText: res.statusMessage ?? '',
-            headers: res.headers,
-            body: Buffer.concat(chunks),
-          });
-        };
-        res.on('data', (chunk: Buffer) => {
-          if (settled) return;
-          if (size + chunk.length > maxResponseBytes) {
-            chunks.push(chunk.subarray(0, maxResponseBytes - size));
-            settle();
-            res.destroy();
-            return;
-          }
-          chunks.push(chunk);
-          size += chunk.length;
-        });
-        res.on('end', settle);
-        res.on('error', settle);
-        res.on('close', settle);
-      },
+      (res) => collectBody(res, maxResponseBytes, resolve),
     );
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/** A DNS lookup that answers only with the addresses the guard checked. */
+function pinnedLookup(addresses: readonly LookupAddress[]): LookupFunction {
+  return (_hostname, options, callback) => {
+    const wanted = addresses.filter((entry) => !options.family || entry.family === options.family);
+    const usable: LookupAddress[] = wanted.length > 0 ? wanted : [...addresses];
+    if (options.all) return callback(null, usable);
+    const [first] = usable;
+    return first
+      ? callback(null, first.address, first.family)
+      : callback(new Error('no checked address'), '');
+  };
+}
+
+/** Reads the body up to `maxResponseBytes`; a body that breaks or runs past it is cut, never an error. */
+function collectBody(
+  res: IncomingMessage,
+  maxResponseBytes: number,
+  resolve: (response: PinnedResponse) => void,
+): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let settled = false;
+  const settle = (): void => {
+    if (settled) return;
+    settled = true;
+    resolve({
+      status: res.statusCode ?? 0,
+      statusText: res.statusMessage ?? '',
+      headers: res.headers,
+      body: Buffer.concat(chunks),
+    });
+  };
+  res.on('data', (chunk: Buffer) => {
+    if (settled) return;
+    if (size + chunk.length > maxResponseBytes) {
+      chunks.push(chunk.subarray(0, maxResponseBytes - size));
+      settle();
+      res.destroy();
+      return;
+    }
+    chunks.push(chunk);
+    size += chunk.length;
+  });
+  res.on('end', settle);
+  res.on('error', settle);
+  res.on('close', settle);
 }
