@@ -132,9 +132,11 @@ async function delayedLateness(
   try {
     for (let n = 0; n < samples; n += 1) {
       const delaySeconds = 1 + (n % 4);
+      // runAt is set inside the enqueue, after this: lateness is measured from no later than the due time.
+      const sentAt = Date.now();
       const receipt = await box.app.enqueue({ type: 'timed', payload: null, delaySeconds });
       if (receipt.via !== path) throw new Error(`delayed task went via ${receipt.via}, not ${path}`);
-      dueAt.set(receipt.id, Date.now() + delaySeconds * 1000);
+      dueAt.set(receipt.id, sentAt + delaySeconds * 1000);
       await sleep(150);
     }
     const all = await until(() => starts.size >= samples, 60_000);
