@@ -1,9 +1,10 @@
 /**
  * `npm run bench` (full) or `npm run bench -- --quick` (CI size): every section in one process tree, a
- * table on stdout, everything measured in bench/results.json. A missed goal is reported; a crash fails.
+ * table on stdout, everything measured in .bench/results.json (git-ignored, so a run leaves the work tree
+ * clean; BENCHMARKS.md keeps the tables). A missed goal is reported; a crash fails.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { startRedisServer } from '../test/support/redis-server.js';
@@ -17,7 +18,8 @@ import { startBridgeProcess } from './support/bridge-process.js';
 import { redisAdmin } from './support/flush.js';
 import { atLeast, atMost, type Goal, table } from './support/report.js';
 
-const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url));
+const RESULTS_DIR = fileURLToPath(new URL('../.bench/', import.meta.url));
+const RESULTS = `${RESULTS_DIR}results.json`;
 
 function log(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
@@ -113,6 +115,7 @@ async function main(): Promise<void> {
     coldStart: { runs: coldStart.runs, build: coldStart.build, components: coldStart.components },
     goals,
   };
+  mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
 
   const goalRows = goals.map((goal) => [goal.metric, goal.value, goal.goal, goal.met ? 'met' : 'MISSED']);
@@ -147,7 +150,7 @@ async function main(): Promise<void> {
     `\nTandem benchmarks (${results.meta.mode}, ${results.meta.nproc} cores, node ${process.version}, ` +
       `${results.meta.durationSeconds} s, load ${results.meta.loadAverage1m.start} → ${results.meta.loadAverage1m.end})\n\n${table(['metric', 'value', 'goal', 'status'], goalRows)}\n\n` +
       `${table(['details', 'value'], detailRows)}\n\n` +
-      `${table(['bundle', 'bytes', 'initMs', 'initRatio'], bundleRows)}\n\nwrote bench/results.json\n`,
+      `${table(['bundle', 'bytes', 'initMs', 'initRatio'], bundleRows)}\n\nwrote .bench/results.json\n`,
   );
 }
 
