@@ -83,6 +83,10 @@ async function main(): Promise<void> {
     atLeast('bullmq.enqueueRatio.batch', bullmq.enqueueRatio.batch, 1),
     atLeast('bullmq.enqueueRatio.single', bullmq.enqueueRatio.single, 1),
     atLeast('bullmq.processRatio', bullmq.processRatio, 1),
+    ...Object.entries(coldStart.functions).flatMap(([name, bundle]) => [
+      atMost(`bundles.${name}.bytesRatio`, bundle.bytesRatio, 1.5),
+      atMost(`bundles.${name}.initRatio`, bundle.initRatio, 1.5),
+    ]),
   ];
   const bundles = Object.fromEntries(Object.entries(coldStart.functions));
   const results = {
@@ -119,14 +123,41 @@ async function main(): Promise<void> {
   writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
 
   const goalRows = goals.map((goal) => [goal.metric, goal.value, goal.goal, goal.met ? 'met' : 'MISSED']);
+  const { baseline } = coldStart;
   const bundleRows = [
-    ['baseline (client-sqs only)', coldStart.baseline.bytes, coldStart.baseline.initMs, 1],
-    ...Object.entries(bundles).map(([name, bundle]) => [name, bundle.bytes, bundle.initMs, bundle.initRatio]),
+    ['baseline (client-sqs only)', baseline.bytes, 1, baseline.initMs, 1, baseline.firstInvokeMs, 1],
+    ...Object.entries(bundles).flatMap(([name, bundle]) => [
+      [
+        name,
+        bundle.bytes,
+        bundle.bytesRatio,
+        bundle.initMs,
+        bundle.initRatio,
+        bundle.firstInvokeMs,
+        bundle.firstInvokeRatio,
+      ],
+      ...(bundle.withoutLambdaWaker
+        ? [
+            [
+              `${name} without the Lambda waker`,
+              bundle.withoutLambdaWaker.bytes,
+              bundle.withoutLambdaWaker.bytesRatio,
+              bundle.withoutLambdaWaker.initMs,
+              bundle.withoutLambdaWaker.initRatio,
+              '',
+              '',
+            ],
+          ]
+        : []),
+    ]),
     ...Object.entries(coldStart.components).map(([name, bundle]) => [
       `(component) ${name}`,
       bundle.bytes,
+      bundle.bytesRatio,
       bundle.initMs,
       bundle.initRatio,
+      '',
+      '',
     ]),
   ];
   const detailRows = [
@@ -150,7 +181,7 @@ async function main(): Promise<void> {
     `\nTandem benchmarks (${results.meta.mode}, ${results.meta.nproc} cores, node ${process.version}, ` +
       `${results.meta.durationSeconds} s, load ${results.meta.loadAverage1m.start} → ${results.meta.loadAverage1m.end})\n\n${table(['metric', 'value', 'goal', 'status'], goalRows)}\n\n` +
       `${table(['details', 'value'], detailRows)}\n\n` +
-      `${table(['bundle', 'bytes', 'initMs', 'initRatio'], bundleRows)}\n\nwrote .bench/results.json\n`,
+      `${table(['bundle', 'bytes', 'bytesRatio', 'initMs', 'initRatio', 'firstInvokeMs', 'firstInvokeRatio'], bundleRows)}\n\nwrote .bench/results.json\n`,
   );
 }
 
