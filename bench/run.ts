@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { startRedisServer } from '../test/support/redis-server.js';
 import { measureBullmq } from './bullmq.js';
 import { measureColdStart } from './cold-start.js';
+import { measureCost } from './cost.js';
 import { measureEnqueueOverhead } from './enqueue-overhead.js';
 import { measureFailover } from './failover.js';
 import { measureRoundTrips } from './round-trips.js';
@@ -17,6 +18,7 @@ import { benchOptions } from './support/bench-options.js';
 import { startBridgeProcess } from './support/bridge-process.js';
 import { redisAdmin } from './support/flush.js';
 import { atLeast, atMost, type Goal, table } from './support/report.js';
+import { ratio } from './support/stats.js';
 
 const RESULTS_DIR = fileURLToPath(new URL('../.bench/', import.meta.url));
 const RESULTS = `${RESULTS_DIR}results.json`;
@@ -52,14 +54,14 @@ async function main(): Promise<void> {
     try {
       const bridge = await startBridgeProcess(redis.url);
       try {
-        log('1/5 round trips at the bridge');
+        log('1/6 round trips at the bridge');
         roundTrips = await measureRoundTrips(bridge, options);
-        log('2/5 enqueue overhead vs a bare SET');
+        log('2/6 enqueue overhead vs a bare SET');
         enqueue = await measureEnqueueOverhead(bridge, admin, options);
       } finally {
         await bridge.close();
       }
-      log('3/5 Tandem vs BullMQ over TCP');
+      log('3/6 Tandem vs BullMQ over TCP');
       bullmq = await measureBullmq(redis.url, admin, options);
     } finally {
       await admin.close();
@@ -67,10 +69,15 @@ async function main(): Promise<void> {
   } finally {
     await redis.stop();
   }
-  log('4/5 failover (Redis stalled with SIGSTOP)');
+  log('4/6 failover (Redis stalled with SIGSTOP)');
   const failover = await measureFailover(options);
-  log('5/5 cold start');
+  log('5/6 cold start');
   const coldStart = await measureColdStart(options);
+  log('6/6 cost per task (Tandem and BullMQ, the same workload)');
+  const cost = await measureCost(options);
+  const usd = cost.dollarsPerMillionTasks;
+  const tandemUsd = usd['tandem (Upstash counts a script as one command)'] ?? 0;
+  const tandemUsdEvery = usd['tandem (Upstash counts every command a script runs)'] ?? 0;
 
   const goals: Goal[] = [
     atMost('roundTrips.enqueue', roundTrips.enqueue, 1),
@@ -87,6 +94,23 @@ async function main(): Promise<void> {
       atMost(`bundles.${name}.bytesRatio`, bundle.bytesRatio, 1.5),
       atMost(`bundles.${name}.initRatio`, bundle.initRatio, 1.5),
     ]),
+    // Cheaper per task, at list prices, under either reading of how Upstash counts a script.
+    atMost('cost.vsBullmq', ratio(tandemUsd, usd['bullmq on Upstash (a script as one command)'] ?? 0), 1),
+    atMost(
+      'cost.vsBullmq.everyCommand',
+      ratio(tandemUsdEvery, usd['bullmq on Upstash (every command a script runs)'] ?? 0),
+      1,
+    ),
+    atMost(
+      'cost.vsQstash',
+      ratio(tandemUsd, usd['qstash (messages and the Lambda invocations they make)'] ?? 0),
+      1,
+    ),
+    atMost(
+      'cost.vsQstash.everyCommand',
+      ratio(tandemUsdEvery, usd['qstash (messages and the Lambda invocations they make)'] ?? 0),
+      1,
+    ),
   ];
   const bundles = Object.fromEntries(Object.entries(coldStart.functions));
   const results = {
@@ -117,6 +141,7 @@ async function main(): Promise<void> {
     bundles,
     bundleBaseline: coldStart.baseline,
     coldStart: { runs: coldStart.runs, build: coldStart.build, components: coldStart.components },
+    cost,
     goals,
   };
   mkdirSync(RESULTS_DIR, { recursive: true });
@@ -175,6 +200,16 @@ async function main(): Promise<void> {
     ...Object.entries(bullmq.variants).map(([name, rate]) => [
       `bullmq section: ${name} tasks/s`,
       rate.tasksPerSec,
+    ]),
+    ...Object.entries(cost.tandem.perTask).map(([name, value]) => [`cost: tandem ${name} per task`, value]),
+    ...Object.entries(cost.bullmq.perJob).map(([name, value]) => [`cost: bullmq ${name} per job`, value]),
+    ...Object.entries(cost.dollarsPerMillionTasks).map(([name, value]) => [
+      `cost: $ per million tasks, ${name}`,
+      value,
+    ]),
+    ...Object.entries(cost.idleDollarsPerMonth).map(([name, value]) => [
+      `cost: $ per idle month, ${name}`,
+      value,
     ]),
   ];
   process.stdout.write(

@@ -18,6 +18,10 @@ export interface BenchOptions {
   outageMs: number;
   /** Fresh-process imports per bundle. */
   coldStartRuns: number;
+  /** Tasks in the cost workload. */
+  costTasks: number;
+  /** How long BullMQ's waiting Worker is watched for its idle cost. */
+  costIdleSeconds: number;
 }
 
 export function benchOptions(argv: readonly string[]): BenchOptions {
@@ -34,6 +38,8 @@ export function benchOptions(argv: readonly string[]): BenchOptions {
         failoverTrials: 1,
         outageMs: 4_000,
         coldStartRuns: 5,
+        costTasks: 200,
+        costIdleSeconds: 10,
       }
     : {
         quick,
@@ -46,5 +52,7 @@ export function benchOptions(argv: readonly string[]): BenchOptions {
         failoverTrials: 3,
         outageMs: 8_000,
         coldStartRuns: 11,
+        costTasks: 1000,
+        costIdleSeconds: 30,
       };
 }

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOfflineService, type OfflineService } from '../support/offline-service.js';
-import { startTandemHarness, TEST_API_TOKEN, type TandemHarness } from '../support/tandem-harness.js';
+import { type OfflineService, startOfflineService } from '../support/offline-service.js';
+import { startTandemHarness, type TandemHarness, TEST_API_TOKEN } from '../support/tandem-harness.js';
 
 /**
  * The deploy artifact, run: the zips `npm run package` builds, served by serverless-offline as Lambda
