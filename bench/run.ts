@@ -1,14 +1,16 @@
 /**
  * `npm run bench` (full) or `npm run bench -- --quick` (CI size): every section in one process tree, a
- * table on stdout, everything measured in bench/results.json. A missed goal is reported; a crash fails.
+ * table on stdout, everything measured in .bench/results.json (git-ignored, so a run leaves the work tree
+ * clean; BENCHMARKS.md keeps the tables). A missed goal is reported; a crash fails.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { startRedisServer } from '../test/support/redis-server.js';
 import { measureBullmq } from './bullmq.js';
 import { measureColdStart } from './cold-start.js';
+import { measureCost } from './cost.js';
 import { measureEnqueueOverhead } from './enqueue-overhead.js';
 import { measureFailover } from './failover.js';
 import { measureRoundTrips } from './round-trips.js';
@@ -16,9 +18,11 @@ import { benchOptions } from './support/bench-options.js';
 import { startBridgeProcess } from './support/bridge-process.js';
 import { redisAdmin } from './support/flush.js';
 import { atLeast, atMost, type Goal, table } from './support/report.js';
+import { ratio } from './support/stats.js';
 import { measureTimers } from './timers.js';
 
-const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url));
+const RESULTS_DIR = fileURLToPath(new URL('../.bench/', import.meta.url));
+const RESULTS = `${RESULTS_DIR}results.json`;
 
 function log(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
@@ -51,14 +55,14 @@ async function main(): Promise<void> {
     try {
       const bridge = await startBridgeProcess(redis.url);
       try {
-        log('1/6 round trips at the bridge');
+        log('1/7 round trips at the bridge');
         roundTrips = await measureRoundTrips(bridge, options);
-        log('2/6 enqueue overhead vs a bare SET');
+        log('2/7 enqueue overhead vs a bare SET');
         enqueue = await measureEnqueueOverhead(bridge, admin, options);
       } finally {
         await bridge.close();
       }
-      log('3/6 Tandem vs BullMQ over TCP');
+      log('3/7 Tandem vs BullMQ over TCP');
       bullmq = await measureBullmq(redis.url, admin, options);
     } finally {
       await admin.close();
@@ -66,11 +70,16 @@ async function main(): Promise<void> {
   } finally {
     await redis.stop();
   }
-  log('4/6 failover (Redis stalled with SIGSTOP)');
+  log('4/7 failover (Redis stalled with SIGSTOP)');
   const failover = await measureFailover(options);
-  log('5/6 cold start');
+  log('5/7 cold start');
   const coldStart = await measureColdStart(options);
-  log('6/6 timers: wake-ups with nothing awake');
+  log('6/7 cost per task (Tandem and BullMQ, the same workload)');
+  const cost = await measureCost(options);
+  const usd = cost.dollarsPerMillionTasks;
+  const tandemUsd = usd['tandem (Upstash counts a script as one command)'] ?? 0;
+  const tandemUsdEvery = usd['tandem (Upstash counts every command a script runs)'] ?? 0;
+  log('7/7 timers: wake-ups with nothing awake');
   const timers = await measureTimers(options);
 
   const goals: Goal[] = [
@@ -90,6 +99,27 @@ async function main(): Promise<void> {
     atMost('timers.retryLateP99Ms', timers.retryLateP99Ms, 1000),
     atMost('timers.reapLateMs', timers.reapLateMs, 5000),
     atMost('timers.sqsRequestsPerDelayedTask', timers.sqsRequestsPerDelayedTask, 0.1),
+    ...Object.entries(coldStart.functions).flatMap(([name, bundle]) => [
+      atMost(`bundles.${name}.bytesRatio`, bundle.bytesRatio, 1.5),
+      atMost(`bundles.${name}.initRatio`, bundle.initRatio, 1.5),
+    ]),
+    // Cheaper per task, at list prices, under either reading of how Upstash counts a script.
+    atMost('cost.vsBullmq', ratio(tandemUsd, usd['bullmq on Upstash (a script as one command)'] ?? 0), 1),
+    atMost(
+      'cost.vsBullmq.everyCommand',
+      ratio(tandemUsdEvery, usd['bullmq on Upstash (every command a script runs)'] ?? 0),
+      1,
+    ),
+    atMost(
+      'cost.vsQstash',
+      ratio(tandemUsd, usd['qstash (messages and the Lambda invocations they make)'] ?? 0),
+      1,
+    ),
+    atMost(
+      'cost.vsQstash.everyCommand',
+      ratio(tandemUsdEvery, usd['qstash (messages and the Lambda invocations they make)'] ?? 0),
+      1,
+    ),
   ];
   const bundles = Object.fromEntries(Object.entries(coldStart.functions));
   const results = {
@@ -121,19 +151,35 @@ async function main(): Promise<void> {
     bundles,
     bundleBaseline: coldStart.baseline,
     coldStart: { runs: coldStart.runs, build: coldStart.build, components: coldStart.components },
+    cost,
     goals,
   };
+  mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
 
   const goalRows = goals.map((goal) => [goal.metric, goal.value, goal.goal, goal.met ? 'met' : 'MISSED']);
+  const { baseline } = coldStart;
   const bundleRows = [
-    ['baseline (client-sqs only)', coldStart.baseline.bytes, coldStart.baseline.initMs, 1],
-    ...Object.entries(bundles).map(([name, bundle]) => [name, bundle.bytes, bundle.initMs, bundle.initRatio]),
+    ['baseline (client-sqs only)', baseline.bytes, 1, baseline.initMs, 1, baseline.firstInvokeMs, 1],
+    ...Object.entries(bundles).flatMap(([name, bundle]) => [
+      [
+        name,
+        bundle.bytes,
+        bundle.bytesRatio,
+        bundle.initMs,
+        bundle.initRatio,
+        bundle.firstInvokeMs,
+        bundle.firstInvokeRatio,
+      ],
+    ]),
     ...Object.entries(coldStart.components).map(([name, bundle]) => [
       `(component) ${name}`,
       bundle.bytes,
+      bundle.bytesRatio,
       bundle.initMs,
       bundle.initRatio,
+      '',
+      '',
     ]),
   ];
   const detailRows = [
@@ -152,12 +198,22 @@ async function main(): Promise<void> {
       `bullmq section: ${name} tasks/s`,
       rate.tasksPerSec,
     ]),
+    ...Object.entries(cost.tandem.perTask).map(([name, value]) => [`cost: tandem ${name} per task`, value]),
+    ...Object.entries(cost.bullmq.perJob).map(([name, value]) => [`cost: bullmq ${name} per job`, value]),
+    ...Object.entries(cost.dollarsPerMillionTasks).map(([name, value]) => [
+      `cost: $ per million tasks, ${name}`,
+      value,
+    ]),
+    ...Object.entries(cost.idleDollarsPerMonth).map(([name, value]) => [
+      `cost: $ per idle month, ${name}`,
+      value,
+    ]),
   ];
   process.stdout.write(
     `\nTandem benchmarks (${results.meta.mode}, ${results.meta.nproc} cores, node ${process.version}, ` +
       `${results.meta.durationSeconds} s, load ${results.meta.loadAverage1m.start} → ${results.meta.loadAverage1m.end})\n\n${table(['metric', 'value', 'goal', 'status'], goalRows)}\n\n` +
       `${table(['details', 'value'], detailRows)}\n\n` +
-      `${table(['bundle', 'bytes', 'initMs', 'initRatio'], bundleRows)}\n\nwrote bench/results.json\n`,
+      `${table(['bundle', 'bytes', 'bytesRatio', 'initMs', 'initRatio', 'firstInvokeMs', 'firstInvokeRatio'], bundleRows)}\n\nwrote .bench/results.json\n`,
   );
 }
 

@@ -23,6 +23,10 @@ export interface BenchOptions {
   /** Timers: delayed tasks spread over `spreadMs` for the SQS-requests count. */
   spreadTasks: number;
   spreadMs: number;
+  /** Tasks in the cost workload. */
+  costTasks: number;
+  /** How long BullMQ's waiting Worker is watched for its idle cost. */
+  costIdleSeconds: number;
 }
 
 export function benchOptions(argv: readonly string[]): BenchOptions {
@@ -42,6 +46,8 @@ export function benchOptions(argv: readonly string[]): BenchOptions {
         timerSamples: 10,
         spreadTasks: 300,
         spreadMs: 15_000,
+        costTasks: 200,
+        costIdleSeconds: 10,
       }
     : {
         quick,
@@ -57,5 +63,7 @@ export function benchOptions(argv: readonly string[]): BenchOptions {
         timerSamples: 40,
         spreadTasks: 1_000,
         spreadMs: 60_000,
+        costTasks: 1000,
+        costIdleSeconds: 30,
       };
 }

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { TaskDefinition } from '../tasks/define-task.js';
 
 /** A task type: its definition (which types the payload) or its name (payload `unknown`). */

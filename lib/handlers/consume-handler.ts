@@ -1,5 +1,5 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { TandemApp } from '../app/tandem-app.js';
 import type { InvocationContext } from '../observability/logger.js';
 import type { DrainSummary } from '../runner/drain-queue.js';
@@ -24,7 +24,7 @@ const WakeEventSchema = z.object({ source: z.literal(WAKE_EVENT.source) });
 // Only the envelope: each record is checked on its own by the SQS consumer, so one bad record cannot
 // block its siblings.
 const SqsEventSchema = z.object({
-  Records: z.array(z.object({ eventSource: z.literal('aws:sqs') }).loose()).min(1),
+  Records: z.array(z.looseObject({ eventSource: z.literal('aws:sqs') })).check(z.minLength(1)),
 });
 
 type Processor = (app: TandemApp, context: LambdaContext) => Promise<SQSBatchResponse | DrainSummary>;

@@ -1,3 +1,4 @@
+import { safeParse } from 'zod/mini';
 import type { Logger } from '../observability/logger.js';
 import { backoffDelayMs } from '../tasks/backoff.js';
 import { TaskTimeoutError, UnrecoverableTaskError } from '../tasks/errors.js';
@@ -31,7 +32,7 @@ export async function executeTask(
     return { ok: false, error: `unknown task type "${envelope.type}"`, unrecoverable: true, durationMs: 0 };
   }
   const definition = registry.get(envelope.type);
-  const payload = definition.schema.safeParse(envelope.payload);
+  const payload = safeParse(definition.schema, envelope.payload);
   if (!payload.success) {
     return { ok: false, error: `payload no longer matches its schema`, unrecoverable: true, durationMs: 0 };
   }

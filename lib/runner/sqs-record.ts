@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { type WakeMessage, WakeMessageSchema } from '../queue/wake/wake-message.js';
 import { type TaskEnvelope, TaskEnvelopeSchema } from '../tasks/task-envelope.js';
 
@@ -7,10 +7,10 @@ import { type TaskEnvelope, TaskEnvelopeSchema } from '../tasks/task-envelope.js
  * them (a hand-made test event, a mapping misconfigured) is dead-lettered with the reason, never run.
  */
 export const SqsRecordSchema = z.object({
-  messageId: z.string().min(1),
-  receiptHandle: z.string().min(1),
+  messageId: z.string().check(z.minLength(1)),
+  receiptHandle: z.string().check(z.minLength(1)),
   body: z.string(),
-  attributes: z.object({ ApproximateReceiveCount: z.string().regex(/^\d+$/).optional() }).loose(),
+  attributes: z.looseObject({ ApproximateReceiveCount: z.optional(z.string().check(z.regex(/^\d+$/))) }),
 });
 
 export type SqsTaskRecord = z.infer<typeof SqsRecordSchema>;
@@ -41,7 +41,7 @@ export function parseSqsRecord(input: unknown): ParsedRecord {
   return { ok: true, record: record.data, task: task.data, receiveCount };
 }
 
-function issuesText(error: z.ZodError): string {
+function issuesText(error: z.core.$ZodError): string {
   return error.issues
     .slice(0, 5)
     .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)

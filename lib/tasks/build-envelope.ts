@@ -1,4 +1,5 @@
 import { monotonicFactory } from 'ulid';
+import { safeParse } from 'zod/mini';
 import { TaskValidationError } from './errors.js';
 import { NewTaskSchema } from './new-task.js';
 import type { TaskEnvelope } from './task-envelope.js';
@@ -25,7 +26,7 @@ export function buildEnvelope(
   if (!request.success) throw new TaskValidationError('invalid task', request.error.issues);
   const task = request.data;
   const definition = registry.get(task.type);
-  const payload = definition.schema.safeParse(task.payload);
+  const payload = safeParse(definition.schema, task.payload);
   if (!payload.success) {
     const issues = payload.error.issues.map((issue) => ({ ...issue, path: ['payload', ...issue.path] }));
     throw new TaskValidationError(`payload does not match task type "${task.type}"`, issues);

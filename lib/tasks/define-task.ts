@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { DEFAULT_RETRY, type RetryPolicy } from './backoff.js';
 import type { Backend } from './task-envelope.js';
 
@@ -23,7 +23,10 @@ export interface TaskContext {
   signal: AbortSignal;
 }
 
-export interface TaskDefinition<Schema extends z.ZodType = z.ZodType> {
+/** Any zod 4 schema: `zod/mini` (the lean choice for a Lambda bundle) or classic `zod`. */
+export type TaskSchema = z.core.$ZodType;
+
+export interface TaskDefinition<Schema extends TaskSchema = TaskSchema> {
   type: string;
   schema: Schema;
   handler: (payload: z.output<Schema>, context: TaskContext) => Promise<unknown>;
@@ -31,7 +34,7 @@ export interface TaskDefinition<Schema extends z.ZodType = z.ZodType> {
   timeoutMs: number;
 }
 
-export interface DefineTaskOptions<Schema extends z.ZodType> {
+export interface DefineTaskOptions<Schema extends TaskSchema> {
   type: string;
   schema: Schema;
   /** Resolves with the task's result (kept for `GET /tasks/{id}`); throws to retry, or {@link UnrecoverableTaskError} to stop. */
@@ -49,12 +52,12 @@ export const DEFAULT_TASK_TIMEOUT_MS = 30_000;
  * @example
  * export const sendWelcome = defineTask({
  *   type: 'send-welcome',
- *   schema: z.object({ userId: z.string() }),
+ *   schema: z.object({ userId: z.string() }), // import * as z from 'zod/mini'
  *   retry: { maxAttempts: 3 },
  *   handler: async ({ userId }, { signal }) => mailer.send(userId, { signal }),
  * });
  */
-export function defineTask<Schema extends z.ZodType>(
+export function defineTask<Schema extends TaskSchema>(
   options: DefineTaskOptions<Schema>,
 ): TaskDefinition<Schema> {
   return {

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 
 /** Base class of the errors that describe a task, not a backend. */
 export class TaskError extends Error {

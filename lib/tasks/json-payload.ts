@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
@@ -9,10 +9,12 @@ export const MAX_PAYLOAD_DEPTH = 32;
  * A JSON value no deeper than {@link MAX_PAYLOAD_DEPTH}, checked with an explicit stack rather than
  * recursion, so a hostile body of ten thousand nested arrays gets a validation error, not a crashed process.
  */
-export const JsonPayloadSchema = z.custom<JsonValue>().superRefine((value, context) => {
-  const problem = findJsonProblem(value);
-  if (problem) context.addIssue({ code: 'custom', message: problem });
-});
+export const JsonPayloadSchema = z.custom<JsonValue>().check(
+  z.superRefine((value, context) => {
+    const problem = findJsonProblem(value);
+    if (problem) context.addIssue({ code: 'custom', message: problem });
+  }),
+);
 
 function findJsonProblem(root: unknown): string | undefined {
   const pending: { value: unknown; depth: number }[] = [{ value: root, depth: 0 }];

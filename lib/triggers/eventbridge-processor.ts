@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { eventIdLabel } from './event-id-label.js';
 import { issuesText } from './issues-text.js';
 import { RejectionCodes } from './rejection-codes.js';
@@ -8,7 +8,7 @@ import type { TriggerProcessor } from './trigger-processor.js';
 // Deliberately loose: the task's own fields are NewTaskSchema's business, checked by enqueue.
 const NewTaskObjectSchema = z.record(z.string(), z.unknown());
 // Room for the `eventbridge:` prefix within an idempotency key's 256 characters.
-const EventIdSchema = z.string().min(1).max(200);
+const EventIdSchema = z.string().check(z.minLength(1), z.maxLength(200));
 
 /** An EventBridge event as a target without an input transformer receives it. */
 export const EventBridgeEventSchema = z.looseObject({

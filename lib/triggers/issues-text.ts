@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 
 /**
  * The first few zod issues as one line, `path: message; …`, for a rejection's message.

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Config } from '../config/index.js';
 import { eventIdLabel } from './event-id-label.js';
 import { isJsonObject } from './is-json-object.js';
@@ -17,11 +17,9 @@ const MAX_ENCODED_KEY_LENGTH = 3 * 1024;
  * sends one, and the raw text would name a different object, or none, so the task would fail later,
  * far from the cause, or worse, work on the wrong object.
  */
-const EncodedObjectKeySchema = z
-  .string()
-  .min(1)
-  .max(MAX_ENCODED_KEY_LENGTH)
-  .transform((encoded, context) => {
+const EncodedObjectKeySchema = z.pipe(
+  z.string().check(z.minLength(1), z.maxLength(MAX_ENCODED_KEY_LENGTH)),
+  z.transform((encoded: string, context) => {
     try {
       return decodeURIComponent(encoded.replace(/\+/g, ' '));
     } catch {
@@ -32,20 +30,21 @@ const EncodedObjectKeySchema = z
       });
       return z.NEVER;
     }
-  });
+  }),
+);
 
 /** One record of an S3 event notification, as far as Tandem reads it; `object.key` comes out decoded. */
 export const S3RecordSchema = z.looseObject({
   eventSource: z.literal('aws:s3'),
-  eventName: z.string().max(256),
-  eventTime: z.string().max(64).optional(),
+  eventName: z.string().check(z.maxLength(256)),
+  eventTime: z.optional(z.string().check(z.maxLength(64))),
   s3: z.looseObject({
-    bucket: z.looseObject({ name: z.string().min(1).max(255) }),
+    bucket: z.looseObject({ name: z.string().check(z.minLength(1), z.maxLength(255)) }),
     object: z.looseObject({
       key: EncodedObjectKeySchema,
-      size: z.number().nonnegative().optional(),
-      eTag: z.string().max(128).optional(),
-      sequencer: z.string().min(1).max(128).optional(),
+      size: z.optional(z.number().check(z.nonnegative())),
+      eTag: z.optional(z.string().check(z.maxLength(128))),
+      sequencer: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
     }),
   }),
 });

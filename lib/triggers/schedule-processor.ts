@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { RejectionCodes } from './rejection-codes.js';
 
 /**
@@ -11,13 +11,13 @@ import { RejectionCodes } from './rejection-codes.js';
  * `task` is a NewTask (the body of `POST /tasks`), validated like one. `time` is the time EventBridge
  * scheduled this run: it is the same for a double-fired schedule and for Lambda's retries of one event.
  */
-export const ScheduleInputSchema = z
-  .object({
-    schedule: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, 'letters, digits, _ . : - (at most 64)'),
-    time: z.iso.datetime({ offset: true }).optional(),
-    task: z.record(z.string(), z.unknown()),
-  })
-  .strict();
+export const ScheduleInputSchema = z.strictObject({
+  schedule: z
+    .string()
+    .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, 'letters, digits, _ . : - (at most 64)')),
+  time: z.optional(z.iso.datetime({ offset: true })),
+  task: z.record(z.string(), z.unknown()),
+});
 
 /** What a schedule's input transformer must render. */
 export type ScheduleInput = z.input<typeof ScheduleInputSchema>;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Config } from '../config/index.js';
 import { eventIdLabel } from './event-id-label.js';
 import { isJsonObject } from './is-json-object.js';
@@ -17,10 +17,10 @@ export const SnsRecordSchema = z.looseObject({
   EventSource: z.literal('aws:sns'),
   Sns: z.looseObject({
     // Room for the `sns:` prefix within an idempotency key's 256 characters.
-    MessageId: z.string().max(200).optional(),
-    TopicArn: z.string().min(1).max(1024),
+    MessageId: z.optional(z.string().check(z.maxLength(200))),
+    TopicArn: z.string().check(z.minLength(1), z.maxLength(1024)),
     Message: z.string(),
-    Timestamp: z.string().max(64).optional(),
+    Timestamp: z.optional(z.string().check(z.maxLength(64))),
   }),
 });
 export type SnsRecord = z.output<typeof SnsRecordSchema>;

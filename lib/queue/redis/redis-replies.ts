@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { TaskEnvelopeSchema } from '../../tasks/task-envelope.js';
 import { QueueUnavailableError } from '../errors.js';
 import type { TaskStatus } from '../task-queue.js';
@@ -7,7 +7,7 @@ import type { TaskStatus } from '../task-queue.js';
  * Checks a script's reply before anything is built from it. A reply of the wrong shape means a proxy or
  * server that lies; it is treated like no reply at all.
  */
-export function expectReply<T>(schema: z.ZodType<T>, reply: unknown, operation: string): T {
+export function expectReply<T>(schema: z.ZodMiniType<T>, reply: unknown, operation: string): T {
   const parsed = schema.safeParse(reply);
   if (parsed.success) return parsed.data;
   throw new QueueUnavailableError(`redis ${operation}: unexpected reply ${preview(reply)}`, 'redis', {
@@ -16,13 +16,7 @@ export function expectReply<T>(schema: z.ZodType<T>, reply: unknown, operation: 
 }
 
 export const StringListReply = z.array(z.string());
-export const RedisInt = z.union([
-  z.number().int(),
-  z
-    .string()
-    .regex(/^-?\d+$/)
-    .transform(Number),
-]);
+export const RedisInt = z.union([z.int(), z.pipe(z.string().check(z.regex(/^-?\d+$/)), z.transform(Number))]);
 
 /** Parses the stored envelope, so a corrupted hash surfaces as an error instead of a half-task. */
 export function parseStoredEnvelope(json: string, operation: string) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from '@upstash/redis';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { TaskEnvelope } from '../../tasks/task-envelope.js';
 import type {
   AckOutcome,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { TaskEnvelope } from '../../tasks/task-envelope.js';
 import type {
   AckOutcome,
@@ -84,7 +84,7 @@ export function deadStatusesOf(reply: unknown): TaskStatus[] {
 
 /** `depths.lua`: { depth, createdAt of the oldest } for ready, delayed, active, dead. */
 export function depthsOf(reply: unknown, now: number): RedisDepths {
-  const flat = expectReply(z.array(z.union([z.string(), RedisInt])).length(8), reply, 'depths');
+  const flat = expectReply(z.array(z.union([z.string(), RedisInt])).check(z.length(8)), reply, 'depths');
   const entry = (index: number): DepthAndAge => {
     const createdAt = Number(flat[index * 2 + 1] || now);
     return { depth: Number(flat[index * 2]), oldestAgeMs: Math.max(0, now - createdAt) };

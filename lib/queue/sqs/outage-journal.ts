@@ -1,5 +1,5 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { Backends, TaskEnvelopeSchema } from '../../tasks/task-envelope.js';
 import type { JournalEntry } from '../task-queue.js';
 import { fifoRecordIds } from './fifo-message-ids.js';
@@ -12,10 +12,10 @@ const JournalEntrySchema = z.object({
   envelope: TaskEnvelopeSchema,
   via: z.enum(Backends),
   state: z.enum(['accepted', 'succeeded', 'failed', 'dead']),
-  attempt: z.number().int().nonnegative(),
-  finishedAt: z.number().int().nonnegative(),
-  error: z.string().optional(),
-  result: z.unknown().optional(),
+  attempt: z.int().check(z.nonnegative()),
+  finishedAt: z.int().check(z.nonnegative()),
+  error: z.optional(z.string()),
+  result: z.optional(z.unknown()),
 });
 
 export interface OutageJournalOptions extends SqsQueueOptions {

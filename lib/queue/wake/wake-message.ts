@@ -1,10 +1,10 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * The body of a wake-up: a message on the task queue that starts the consume function (through its event
  * source) to drain Redis. It names no task; `dueAt` says when the work it was armed for is due.
  */
-export const WakeMessageSchema = z.object({ tandem: z.literal('wake'), dueAt: z.number().int() }).strict();
+export const WakeMessageSchema = z.strictObject({ tandem: z.literal('wake'), dueAt: z.int() });
 
 export type WakeMessage = z.infer<typeof WakeMessageSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { JsonPayloadSchema } from '../json-payload.js';
 
 export const HttpMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -27,25 +27,30 @@ const RESERVED_HEADERS = new Set([
 ]);
 
 const HeadersSchema = z
-  .record(z.string(), z.string().max(8192).regex(HEADER_VALUE, 'control characters are not allowed'))
-  .superRefine((headers, ctx) => {
-    const names = Object.keys(headers);
-    if (names.length > MAX_HEADERS)
-      ctx.addIssue({ code: 'custom', message: `at most ${MAX_HEADERS} headers` });
-    const seen = new Set<string>();
-    for (const name of names) {
-      const lower = name.toLowerCase();
-      const problem = !HEADER_NAME.test(name)
-        ? 'not a valid header name'
-        : RESERVED_HEADERS.has(lower) || lower.startsWith('tandem-')
-          ? `${name} is set by Tandem and cannot be given`
-          : seen.has(lower)
-            ? `${name} is given twice (header names ignore case)`
-            : undefined;
-      if (problem !== undefined) ctx.addIssue({ code: 'custom', path: [name], message: problem });
-      seen.add(lower);
-    }
-  });
+  .record(
+    z.string(),
+    z.string().check(z.maxLength(8192), z.regex(HEADER_VALUE, 'control characters are not allowed')),
+  )
+  .check(
+    z.superRefine((headers, ctx) => {
+      const names = Object.keys(headers);
+      if (names.length > MAX_HEADERS)
+        ctx.addIssue({ code: 'custom', message: `at most ${MAX_HEADERS} headers` });
+      const seen = new Set<string>();
+      for (const name of names) {
+        const lower = name.toLowerCase();
+        const problem = !HEADER_NAME.test(name)
+          ? 'not a valid header name'
+          : RESERVED_HEADERS.has(lower) || lower.startsWith('tandem-')
+            ? `${name} is set by Tandem and cannot be given`
+            : seen.has(lower)
+              ? `${name} is given twice (header names ignore case)`
+              : undefined;
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', path: [name], message: problem });
+        seen.add(lower);
+      }
+    }),
+  );
 
 /**
  * The payload of the built-in `http` task: one HTTP request, signed and delivered with retries.
@@ -56,17 +61,18 @@ const HeadersSchema = z
  * { url: 'https://api.example.com/hooks/order', body: { orderId: 42 } } // POST, JSON
  */
 export const HttpTaskPayloadSchema = z
-  .object({
-    url: z.url({ protocol: /^https?$/, error: 'an http or https URL' }).max(2048),
-    method: z.enum(HttpMethods).default('POST'),
-    headers: HeadersSchema.optional(),
-    body: JsonPayloadSchema.optional(),
+  .strictObject({
+    url: z.url({ protocol: /^https?$/, error: 'an http or https URL' }).check(z.maxLength(2048)),
+    method: z._default(z.enum(HttpMethods), 'POST'),
+    headers: z.optional(HeadersSchema),
+    body: z.optional(JsonPayloadSchema),
   })
-  .strict()
-  .refine((payload) => payload.method !== 'GET' || payload.body === undefined, {
-    message: 'a GET request carries no body',
-    path: ['body'],
-  });
+  .check(
+    z.refine((payload) => payload.method !== 'GET' || payload.body === undefined, {
+      message: 'a GET request carries no body',
+      path: ['body'],
+    }),
+  );
 
 export type HttpTaskPayload = z.output<typeof HttpTaskPayloadSchema>;
 export type HttpTaskPayloadInput = z.input<typeof HttpTaskPayloadSchema>;

@@ -1,3 +1,4 @@
+import { superRefine } from 'zod/mini';
 import type { RetryPolicy } from '../backoff.js';
 import { defineTask } from '../define-task.js';
 import { deliverHttp } from './deliver-http.js';
@@ -41,12 +42,14 @@ export function createHttpTask({
   if (signingSecret.length === 0)
     throw new Error('the http task needs a signing secret (TANDEM_SIGNING_SECRET)');
   const allowList = HostAllowList.parse(allowedHosts);
-  const schema = HttpTaskPayloadSchema.superRefine((payload, ctx) => {
-    if (!URL.canParse(payload.url)) return;
-    const problem = destinationProblem(new URL(payload.url), allowList);
-    if (problem !== undefined)
-      ctx.addIssue({ code: 'custom', path: ['url'], message: problem, input: payload.url });
-  });
+  const schema = HttpTaskPayloadSchema.check(
+    superRefine((payload, ctx) => {
+      if (!URL.canParse(payload.url)) return;
+      const problem = destinationProblem(new URL(payload.url), allowList);
+      if (problem !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['url'], message: problem, input: payload.url });
+    }),
+  );
   return defineTask({
     type: HTTP_TASK_TYPE,
     schema,

@@ -1,0 +1,1 @@
+export { useEnglishIssues } from './english-issues.js';
