@@ -22,29 +22,28 @@ import type {
 import { type QueueKeys, queueKeys } from './queue-keys.js';
 import { expectReply, RedisInt, StringListReply, toTaskStatus } from './redis-replies.js';
 import type { RedisTaskQueueOptions } from './redis-task-queue-options.js';
-
-export type { RedisTaskQueueOptions };
-
 import type { RedisTransport } from './redis-transport.js';
 import { runScript } from './run-script.js';
 import {
   applyJournalArgs,
+  argContext,
   claimRunArgs,
   completeArgs,
   enqueueArgs,
   failArgs,
-  type ScriptArgContext,
   validEnvelope,
 } from './script-args.js';
 import {
   ackOutcomesOf,
-  armed,
   deadStatusesOf,
   depthsOf,
   enqueueResultOf,
+  failResultOf,
   leaseOf,
+  promotionOf,
   ReapReply,
   runClaimOf,
+  slotReleaseOf,
 } from './script-replies.js';
 import { scripts } from './scripts/index.js';
 import { upstashTransport } from './upstash-transport.js';
@@ -69,7 +68,7 @@ export class RedisTaskQueue implements LeasingTaskQueue {
     if (tasks.length === 0) return { outcomes: [], wakeConsumer: false };
     const { keys } = this;
     const args = enqueueArgs(
-      this.#argContext(),
+      argContext(this.keys, this.#options),
       tasks.map((task) => validEnvelope({ ...task, enqueuedVia: 'redis' })),
     );
     const reply = await this.#run(
@@ -99,13 +98,12 @@ export class RedisTaskQueue implements LeasingTaskQueue {
       [keys.consumerSlot, keys.ready, keys.delayed, keys.active, keys.wake],
       [consumerId, this.#now()],
     );
-    const [backlog, arm] = expectReply(z.tuple([RedisInt, RedisInt]), reply, 'release-consumer-slot');
-    return { backlog, ...armed(arm) };
+    return slotReleaseOf(reply);
   }
 
   async complete(token: string, successes: readonly TaskSuccess[]): Promise<AckOutcome[]> {
     if (successes.length === 0) return [];
-    const args = completeArgs(this.#argContext(), token, successes);
+    const args = completeArgs(argContext(this.keys, this.#options), token, successes);
     const reply = await this.#run(scripts.complete, [this.keys.active], args);
     return ackOutcomesOf(successes, reply, 'complete');
   }
@@ -113,10 +111,9 @@ export class RedisTaskQueue implements LeasingTaskQueue {
   async fail(token: string, failures: readonly TaskFailure[]): Promise<FailResult> {
     if (failures.length === 0) return { outcomes: [] };
     const { keys } = this;
-    const args = failArgs(this.#argContext(), token, failures);
+    const args = failArgs(argContext(this.keys, this.#options), token, failures);
     const reply = await this.#run(scripts.fail, [keys.active, keys.delayed, keys.dead, keys.wake], args);
-    const [arm, ...states] = expectReply(z.tuple([RedisInt], z.string()), reply, 'fail');
-    return { outcomes: ackOutcomesOf(failures, states, 'fail'), ...armed(arm) };
+    return failResultOf(failures, reply);
   }
 
   async extendLease(token: string, ids: readonly string[], leaseMs: number): Promise<string[]> {
@@ -198,7 +195,7 @@ export class RedisTaskQueue implements LeasingTaskQueue {
     const reply = await this.#run(
       scripts.claimRun,
       [keys.ready, keys.delayed, keys.active],
-      claimRunArgs(this.#argContext(), envelope, leaseMs, token),
+      claimRunArgs(argContext(this.keys, this.#options), envelope, leaseMs, token),
     );
     return runClaimOf(reply, token);
   }
@@ -206,7 +203,7 @@ export class RedisTaskQueue implements LeasingTaskQueue {
   async applyJournal(entries: readonly JournalEntry[]): Promise<number> {
     if (entries.length === 0) return 0;
     const { keys } = this;
-    const args = applyJournalArgs(this.#argContext(), entries);
+    const args = applyJournalArgs(argContext(this.keys, this.#options), entries);
     const reply = await this.#run(
       scripts.applyJournal,
       [keys.ready, keys.delayed, keys.active, keys.dead],
@@ -222,12 +219,7 @@ export class RedisTaskQueue implements LeasingTaskQueue {
       [keys.ready, keys.delayed, keys.consumerSlot, keys.active, keys.wake],
       [keys.taskPrefix, this.#now(), limit, this.#options.wakeHoldMs],
     );
-    const [promoted, ready, wake, arm] = expectReply(
-      z.tuple([RedisInt, RedisInt, RedisInt, RedisInt]),
-      reply,
-      'promote-due',
-    );
-    return { promoted, ready, wakeConsumer: wake === 1, ...armed(arm) };
+    return promotionOf(reply);
   }
 
   async acquireLock(name: string, token: string, ttlMs: number): Promise<boolean> {
@@ -242,11 +234,6 @@ export class RedisTaskQueue implements LeasingTaskQueue {
   /** A cheap round trip for health checks and breaker probes. */
   async ping(): Promise<void> {
     await this.#run(scripts.readTask, [], [this.keys.task('__ping__')]);
-  }
-
-  #argContext(): ScriptArgContext {
-    const { idempotencyTtlMs, resultTtlMs, wakeHoldMs } = this.#options;
-    return { keys: this.keys, now: this.#now(), idempotencyTtlMs, resultTtlMs, wakeHoldMs };
   }
 
   #now(): number {

@@ -14,6 +14,15 @@ export interface ScriptArgContext {
 
 type Args = (string | number)[];
 
+/** The context of a script call made now, from the queue's keys and settings. */
+export function argContext(
+  keys: QueueKeys,
+  settings: Omit<ScriptArgContext, 'keys' | 'now'> & { clock: () => number },
+): ScriptArgContext {
+  const { idempotencyTtlMs, resultTtlMs, wakeHoldMs } = settings;
+  return { keys, now: settings.clock(), idempotencyTtlMs, resultTtlMs, wakeHoldMs };
+}
+
 const idemHash = (envelope: TaskEnvelope) =>
   envelope.idempotencyKey ? idempotencyHash(envelope.idempotencyKey) : '';
 

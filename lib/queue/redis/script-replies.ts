@@ -5,9 +5,12 @@ import type {
   DepthAndAge,
   EnqueueOutcome,
   EnqueueResult,
+  FailResult,
   Lease,
+  Promotion,
   RedisDepths,
   RunClaim,
+  SlotRelease,
   TaskStatus,
 } from '../task-queue.js';
 import {
@@ -98,4 +101,26 @@ export function runClaimOf(reply: unknown, token: string): RunClaim {
   if (claim[0] === 'run') return { decision: 'run', token, attempt: claim[1] };
   if (claim[0] === 'duplicate') return { decision: 'duplicate', state: claim[1] as TaskStatus['state'] };
   return { decision: 'busy' };
+}
+
+/** `release-consumer-slot.lua`: { backlog, arm }. */
+export function slotReleaseOf(reply: unknown): SlotRelease {
+  const [backlog, arm] = expectReply(z.tuple([RedisInt, RedisInt]), reply, 'release-consumer-slot');
+  return { backlog, ...armed(arm) };
+}
+
+/** `fail.lua`: { arm, then one state per item }. */
+export function failResultOf(items: readonly { id: string }[], reply: unknown): FailResult {
+  const [arm, ...states] = expectReply(z.tuple([RedisInt], z.string()), reply, 'fail');
+  return { outcomes: ackOutcomesOf(items, states, 'fail'), ...armed(arm) };
+}
+
+/** `promote-due.lua`: { promoted, ready, wake, arm }. */
+export function promotionOf(reply: unknown): Promotion {
+  const [promoted, ready, wake, arm] = expectReply(
+    z.tuple([RedisInt, RedisInt, RedisInt, RedisInt]),
+    reply,
+    'promote-due',
+  );
+  return { promoted, ready, wakeConsumer: wake === 1, ...armed(arm) };
 }
