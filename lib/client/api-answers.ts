@@ -41,6 +41,11 @@ export interface TaskStatus {
   lastError?: string;
   /** What the handler resolved with, once succeeded. */
   result?: unknown;
+  /** The task's payload, as stored (absent from listings). */
+  payload?: unknown;
+  idempotencyKey?: string;
+  /** 0 is the most urgent. */
+  priority?: number;
 }
 
 /** 200 of `DELETE /tasks/{id}`. */

@@ -1,10 +1,11 @@
 import { defineScript } from '../redis-script.js';
+import { LUA_TASK_INDEX } from './task-index.js';
 
 /**
  * Writes outcomes of tasks SQS ran while Redis was unreachable into the status view. An entry older than
  * what Redis already knows (a finished task, or a later attempt) changes nothing.
  *
- * KEYS[1] ready   KEYS[2] delayed   KEYS[3] active   KEYS[4] dead
+ * KEYS[1] ready   KEYS[2] delayed   KEYS[3] active   KEYS[4] dead   KEYS[5] task index   KEYS[6] succeeded
  * ARGV[1] task key prefix   ARGV[2] idempotency key prefix   ARGV[3] idempotency TTL (ms)   ARGV[4] result TTL (ms)
  * ARGV[5] number of entries, then 13 per entry: id, state, attempt, finishedAt, error, result JSON,
  *   envelope JSON, type, maxAttempts, createdAt, priority, idempotency key hash ('' for none), via
@@ -13,7 +14,8 @@ import { defineScript } from '../redis-script.js';
  */
 export const applyJournalScript = defineScript(
   'apply-journal',
-  `
+  LUA_TASK_INDEX +
+    `
 local taskPrefix, idemPrefix, idemTtl, resultTtl = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local applied = 0
 for i = 0, tonumber(ARGV[5]) - 1 do
@@ -26,6 +28,7 @@ for i = 0, tonumber(ARGV[5]) - 1 do
     if not known[1] then
       redis.call('HSET', key, 'envelope', ARGV[b + 6], 'type', ARGV[b + 7], 'maxAttempts', ARGV[b + 8],
         'createdAt', ARGV[b + 9], 'priority', ARGV[b + 10], 'runAt', finishedAt)
+      indexTask(KEYS[5], ARGV[b + 9], id)
     end
     redis.call('HSET', key, 'state', state, 'attempt', attempt, 'via', ARGV[b + 12], 'updatedAt', finishedAt)
     redis.call('HDEL', key, 'lease', 'leaseUntil')
@@ -34,6 +37,7 @@ for i = 0, tonumber(ARGV[5]) - 1 do
     for k = 1, 3 do redis.call('ZREM', KEYS[k], id) end
     if state == 'dead' then redis.call('ZADD', KEYS[4], finishedAt, id) end
     if state == 'succeeded' then redis.call('PEXPIRE', key, resultTtl) end
+    if state == 'succeeded' then redis.call('ZADD', KEYS[6], finishedAt, id) end
     local idem = ARGV[b + 11]
     if idem ~= '' then redis.call('SET', idemPrefix .. idem, id, 'PX', idemTtl, 'NX') end
     applied = applied + 1
