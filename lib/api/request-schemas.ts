@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { MAX_BATCH_SIZE } from '../app/enqueue-service.js';
-import { TaskIdSchema } from '../tasks/task-envelope.js';
 import { InvalidRequestError } from './errors.js';
 
 export const MAX_DEAD_LIMIT = 500;
@@ -16,15 +15,6 @@ export const DeadListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(MAX_DEAD_LIMIT).default(50),
 });
 export type DeadListQuery = z.output<typeof DeadListQuerySchema>;
-
-/** `POST /dead/replay`: the given ids, or else the oldest `limit` (default 100); the body may be empty. */
-export const ReplayRequestSchema = z
-  .object({
-    ids: z.array(TaskIdSchema).min(1).max(MAX_DEAD_LIMIT).optional(),
-    limit: z.number().int().min(1).max(MAX_DEAD_LIMIT).optional(),
-  })
-  .strict();
-export type ReplayRequest = z.output<typeof ReplayRequestSchema>;
 
 /** Parses `input` or throws {@link InvalidRequestError} (422) with the zod issues. */
 export function parseRequest<Schema extends z.ZodType>(

@@ -17,6 +17,9 @@ import { boundedWake } from './bounded-wake.js';
 import { DeadLetterService } from './dead-letter-service.js';
 import { EnqueueService } from './enqueue-service.js';
 import { createLambdaWaker } from './lambda-waker.js';
+import { OpsRecorder } from './ops-recorder.js';
+import { withOpsTimeline } from './ops-telemetry.js';
+import { createOpsParts } from './ops-use-cases.js';
 import { readHealth, readQueueOverview } from './read-health.js';
 import type { TandemApp } from './tandem-app.js';
 
@@ -49,7 +52,11 @@ export function createTandemApp(options: TandemAppOptions): TandemApp {
   const { config } = options;
   const logger = options.logger ?? createLogger({ fields: { queue: config.queue.name } });
   const metrics = options.metrics ?? createMetrics({ defaults: { queue: config.queue.name }, logger });
-  const telemetry = appTelemetry(logger, metrics);
+  const consumerId =
+    options.consumerId ?? `consumer-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  // The timeline's recorder writes through the ports, which are built below (after the breaker it hears).
+  const recorder = new OpsRecorder({ store: () => ports.ops, source: consumerId, logger });
+  const telemetry = withOpsTimeline(appTelemetry(logger, metrics), recorder);
   const registry = new TaskRegistry([
     createHttpTask({ signingSecret: config.http.signingSecret, allowedHosts: config.http.allowedHosts }),
     ...(options.tasks ?? []),
@@ -77,9 +84,10 @@ export function createTandemApp(options: TandemAppOptions): TandemApp {
     redis: ports.redis,
     deadLetters: ports.deadLetters,
     wakeConsumer,
+    onReplayed: (ids) =>
+      recorder.record({ kind: 'replayed', tasks: ids.length, ids: ids.slice(0, 50), bulk: false }),
   });
-  const consumerId =
-    options.consumerId ?? `consumer-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const opsParts = createOpsParts({ ports, recorder, wakeConsumer, logger });
   const { redis } = ports;
   return {
     config,
@@ -105,7 +113,8 @@ export function createTandemApp(options: TandemAppOptions): TandemApp {
         metrics,
         // Sized to the schedule: a pass that loses Redis before unlocking blocks the next ones only this long.
         lockTtlMs: Math.min(55_000, Math.max(1_000, config.local.reconcileEveryMs)),
-      }),
+      }).then(opsParts.afterReconcile),
+    ops: opsParts.useCases,
   };
 }
 

@@ -55,6 +55,8 @@ export interface DeadTaskFilter {
   from?: number;
   /** Died at or before (epoch ms). */
   to?: number;
+  /** Only these tasks. */
+  ids?: readonly string[];
 }
 
 /** A dead task in Redis that matched a filter. */

@@ -41,6 +41,7 @@ export function selectDeadArgs(taskPrefix: string, filter: DeadTaskFilter, limit
     filter.error ?? '',
     limit,
     DEAD_SCAN_BUDGET,
+    ...(filter.ids ?? []),
   ];
 }
 
