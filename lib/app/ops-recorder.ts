@@ -12,6 +12,8 @@ export interface OpsRecorderOptions {
   logger: Logger;
   /** Records held while Redis is away; the oldest give way first. Default 1 000. */
   maxHeld?: number;
+  /** How long the breaker must stay closed after a late answer closed it before the outage counts as over. */
+  settleMs?: number;
   clock?: () => number;
   /** Runs `flush` at `at` (default: an unref'd timer); how the minute's failover tally gets written. */
   later?: (at: number, flush: () => void) => void;
@@ -20,6 +22,12 @@ export interface OpsRecorderOptions {
 type NewEvent = OpsEvent extends infer E ? (E extends OpsEvent ? Omit<E, 'at' | 'source'> : never) : never;
 
 const MINUTE_MS = 60_000;
+
+interface HeldBatch {
+  id: string;
+  events: OpsRecord[];
+  samples: OpsRecord[];
+}
 
 /**
  * Writes the operations timeline of one container. Every record is kept here until Redis has it: while
@@ -34,26 +42,26 @@ export class OpsRecorder {
   #events: OpsRecord[] = [];
   #samples: OpsRecord[] = [];
   #tallies = new Map<string, Extract<OpsEvent, { kind: 'failover' | 'unavailable' }>>();
-  #outage: { since: number; tasksViaSqs: number; unavailable: number } | undefined;
+  #outage: { since: number; tasksViaSqs: number; unavailable: number; closedAt?: number } | undefined;
+  #batches: HeldBatch[] = [];
+  #batchSeq = 0;
   #flushing: Promise<void> | undefined;
   #again = false;
 
   constructor({ store, ...options }: OpsRecorderOptions) {
     this.#store = store;
-    this.#options = { maxHeld: 1_000, clock: Date.now, ...options };
+    this.#options = { maxHeld: 1_000, settleMs: 1_000, clock: Date.now, ...options };
   }
 
   /** When this container saw Redis become unreachable, while it still is. */
   get unreachableSince(): number | undefined {
-    return this.#outage?.since;
+    this.#settle();
+    return this.#outage && this.#outage.closedAt === undefined ? this.#outage.since : undefined;
   }
 
   /** Keeps an event (stamped with now and this container) and writes it soon. */
-  record(event: NewEvent): void {
-    this.#hold(
-      this.#events,
-      asRecord({ ...event, at: this.#now(), source: this.#options.source } as OpsEvent),
-    );
+  record(event: NewEvent, at = this.#now()): void {
+    this.#hold(this.#events, asRecord({ ...event, at, source: this.#options.source } as OpsEvent));
     this.flushSoon();
   }
 
@@ -61,21 +69,26 @@ export class OpsRecorder {
     this.#hold(this.#samples, asRecord({ ...sample, kind: 'depths', source: this.#options.source }));
   }
 
-  /** The breaker's own transitions: only opening from closed and closing are timeline events. */
+  /**
+   * The breaker's transitions, as outages: one begins when the breaker opens and ends when a probe
+   * succeeds (half-open → closed). A direct open → closed is the late answer of a request sent before the
+   * breaker opened: it ends the outage only if the breaker stays closed for `settleMs`; reopening within
+   * that time continues the same outage. The flaps between open and half-open are not events.
+   */
   breaker(from: BreakerState, to: BreakerState): void {
     const now = this.#now();
-    if (to === 'open' && from === 'closed') {
-      this.#outage ??= { since: now, tasksViaSqs: 0, unavailable: 0 };
-      this.record({ kind: 'breaker', from, to });
+    this.#settle();
+    if (to === 'open') {
+      if (this.#outage?.closedAt !== undefined) delete this.#outage.closedAt;
+      else if (!this.#outage) {
+        this.#outage = { since: now, tasksViaSqs: 0, unavailable: 0 };
+        this.record({ kind: 'breaker', from: 'closed', to: 'open' }, now);
+      }
+      return;
     }
-    if (to !== 'closed') return;
-    this.record({ kind: 'breaker', from, to });
-    const outage = this.#outage;
-    this.#outage = undefined;
-    if (outage) {
-      const { since, tasksViaSqs, unavailable } = outage;
-      this.record({ kind: 'outage', startedAt: since, endedAt: now, tasksViaSqs, unavailable });
-    }
+    if (to !== 'closed' || !this.#outage) return;
+    this.#outage.closedAt = now;
+    if (from === 'half-open') this.#endOutage();
   }
 
   /** Tallies a failover (or an enqueue nobody took) into this minute's event. */
@@ -127,24 +140,61 @@ export class OpsRecorder {
     }
   }
 
+  /**
+   * Sends the held records as batches, oldest first. A batch keeps its id when it is sent again: a write
+   * that timed out may still have been applied, and Redis stores each batch id once.
+   */
   async #write(): Promise<void> {
+    this.#settle();
     this.#closeTallies();
-    const events = this.#events;
-    const samples = this.#samples;
-    if (events.length + samples.length === 0) return;
-    this.#events = [];
-    this.#samples = [];
-    try {
-      await this.#store().append({ events, samples });
-    } catch (error) {
-      // Most often the breaker is open: the records wait for it to close.
-      this.#events = [...events, ...this.#events].slice(-this.#options.maxHeld);
-      this.#samples = [...samples, ...this.#samples].slice(-this.#options.maxHeld);
-      this.#options.logger.debug('timeline records held until Redis answers', {
-        error,
-        held: this.#events.length,
+    if (this.#events.length + this.#samples.length > 0) {
+      this.#batches.push({
+        id: `${this.#options.source}:${this.#batchSeq++}`,
+        events: this.#events,
+        samples: this.#samples,
       });
+      this.#events = [];
+      this.#samples = [];
     }
+    while (this.#batches.length > 0) {
+      const batch = this.#batches[0] as HeldBatch;
+      try {
+        await this.#store().append(batch);
+      } catch (error) {
+        // Most often the breaker is open: the batches wait for it to close.
+        this.#trimBatches();
+        this.#options.logger.debug('timeline records held until Redis answers', {
+          error,
+          batches: this.#batches.length,
+        });
+        return;
+      }
+      this.#batches.shift();
+    }
+  }
+
+  /** Keeps at most `maxHeld` records in waiting batches: the oldest give way. */
+  #trimBatches(): void {
+    let held = this.#batches.reduce((sum, batch) => sum + batch.events.length + batch.samples.length, 0);
+    while (held > this.#options.maxHeld && this.#batches.length > 1) {
+      const dropped = this.#batches.shift() as HeldBatch;
+      held -= dropped.events.length + dropped.samples.length;
+    }
+  }
+
+  /** Ends an outage whose breaker has stayed closed for the settle time. */
+  #settle(): void {
+    const closedAt = this.#outage?.closedAt;
+    if (closedAt !== undefined && this.#now() - closedAt >= this.#options.settleMs) this.#endOutage();
+  }
+
+  #endOutage(): void {
+    const outage = this.#outage;
+    if (outage?.closedAt === undefined) return;
+    this.#outage = undefined;
+    const { since, tasksViaSqs, unavailable, closedAt } = outage;
+    this.record({ kind: 'breaker', from: 'open', to: 'closed' }, closedAt);
+    this.record({ kind: 'outage', startedAt: since, endedAt: closedAt, tasksViaSqs, unavailable }, closedAt);
   }
 
   /** Moves the tallies of minutes that are over into the events to write. */

@@ -40,6 +40,13 @@ export interface StateCounts {
 /** A record of the operations timeline or of the depth samples: a time, a kind, and its own fields. */
 export type OpsRecord = { at: number; kind: string } & Record<string, unknown>;
 
+/** Records written together; `id`, when given, makes sending the batch again harmless. */
+export interface OpsBatch {
+  id?: string;
+  events: readonly OpsRecord[];
+  samples: readonly OpsRecord[];
+}
+
 /** A record as read back, with the stream entry id it was stored under (its place in write order). */
 export interface StoredOpsRecord {
   entryId: string;
@@ -77,8 +84,11 @@ export interface OpsStore {
   /** The task an idempotency key belongs to, or null. */
   findByIdempotencyKey(key: string): Promise<TaskStatus | null>;
   countStates(): Promise<StateCounts>;
-  /** Appends timeline events and depth samples; returns how many were stored. */
-  append(records: { events: readonly OpsRecord[]; samples: readonly OpsRecord[] }): Promise<number>;
+  /**
+   * Appends timeline events and depth samples; returns how many were stored. A batch `id` is stored once:
+   * sending the same batch again (after a timeout that may have applied it) stores nothing.
+   */
+  append(records: OpsBatch): Promise<number>;
   /** Timeline events stored at or after `since` (epoch ms), or after `afterEntry`, oldest first. */
   readEvents(from: { since: number } | { afterEntry: string }, limit: number): Promise<StoredOpsRecord[]>;
   readSamples(since: number, limit: number): Promise<StoredOpsRecord[]>;

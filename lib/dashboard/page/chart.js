@@ -18,7 +18,16 @@ function timeTicks(from, to, height, x) {
     const t = from + ((to - from) * i) / 4;
     ticks.push(
       svg('line', { x1: x(t), x2: x(t), y1: PAD.top, y2: height - PAD.bottom, className: 'grid' }),
-      svg('text', { x: x(t), y: height - 6, 'text-anchor': 'middle', className: 'tick' }, clock(t)),
+      svg(
+        'text',
+        {
+          x: x(t),
+          y: height - 6,
+          'text-anchor': i === 0 ? 'start' : i === 4 ? 'end' : 'middle',
+          className: 'tick',
+        },
+        clock(t),
+      ),
     );
   }
   return ticks;

@@ -24,7 +24,7 @@ export function renderOverview(container) {
     depths,
     h('h3', {}, 'Tasks per state (Redis)'),
     counts,
-    h('h3', {}, 'The last hour'),
+    h('h3', {}, 'Depths over the last hour'),
     charts,
   );
   let samples = [];
@@ -136,7 +136,9 @@ function countTable(counts) {
 
 function depthCharts(samples) {
   const to = Date.now();
-  const from = to - HOUR_MS;
+  // Up to an hour: a stack that started minutes ago gets its minutes across the whole width.
+  const first = samples.length > 0 ? Date.parse(samples[0].at) : to - HOUR_MS;
+  const from = Math.max(to - HOUR_MS, Math.min(first, to - 60_000));
   const points = (pick) =>
     samples.flatMap((sample) => {
       const value = pick(sample);

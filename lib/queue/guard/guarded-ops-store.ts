@@ -1,4 +1,4 @@
-import type { DeadTaskFilter, OpsRecord, OpsStore, TaskListQuery } from '../ops-store.js';
+import type { DeadTaskFilter, OpsBatch, OpsStore, TaskListQuery } from '../ops-store.js';
 import type { RedisGuard } from './redis-guard.js';
 
 /**
@@ -23,7 +23,7 @@ export class GuardedOpsStore implements OpsStore {
   countStates() {
     return this.#guard.call('count-states', () => this.#store.countStates());
   }
-  append(records: { events: readonly OpsRecord[]; samples: readonly OpsRecord[] }) {
+  append(records: OpsBatch) {
     return this.#guard.call('append-ops', () => this.#store.append(records));
   }
   readEvents(from: { since: number } | { afterEntry: string }, limit: number) {

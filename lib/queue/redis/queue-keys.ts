@@ -32,6 +32,8 @@ export function queueKeys(queueName: string) {
     events: `${prefix}:events`,
     /** Depth samples, one per reconciler pass (a capped stream). */
     samples: `${prefix}:samples`,
+    /** Marks a batch of timeline records as stored, for an hour, so a batch sent again is stored once. */
+    opsBatch: (id: string) => `${prefix}:ops-batch:${createHash('sha256').update(id).digest('base64url')}`,
   };
 }
 

@@ -2,7 +2,7 @@ import { Redis } from '@upstash/redis';
 import type {
   DeadCandidate,
   DeadTaskFilter,
-  OpsRecord,
+  OpsBatch,
   OpsStore,
   StateCounts,
   StoredOpsRecord,
@@ -91,12 +91,12 @@ export class RedisOpsStore implements OpsStore {
     return stateCountsOf(reply);
   }
 
-  async append({ events, samples }: { events: readonly OpsRecord[]; samples: readonly OpsRecord[] }) {
+  async append({ id, events, samples }: OpsBatch) {
     if (events.length + samples.length === 0) return 0;
     const { keys } = this;
     const reply = await this.#run(
       scripts.appendOps,
-      [keys.events, keys.samples],
+      [keys.events, keys.samples, ...(id === undefined ? [] : [keys.opsBatch(id)])],
       [
         this.#options.eventsKept,
         this.#options.samplesKept,
