@@ -68,6 +68,8 @@ export function createTandemApp(options: TandemAppOptions): TandemApp {
       ...(options.sqsClient !== undefined && { sqsClient: options.sqsClient }),
       onBreakerTransition: telemetry.breakerTransition,
     });
+  // Adapters built elsewhere (tests) have a guard of their own: the timeline hears its breaker too.
+  if (options.adapters) options.adapters.guard.onTransition(telemetry.breakerTransition);
   const ports: QueuePorts = toQueuePorts(adapters, {
     retryAfterSeconds: Math.max(1, Math.ceil(config.breaker.cooldownMs / 1000)),
     enqueueTimeoutMs: { redis: config.redis.timeoutMs, sqs: config.sqs.timeoutMs },

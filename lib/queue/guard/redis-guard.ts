@@ -20,10 +20,22 @@ export interface RedisGuardOptions extends CircuitBreakerOptions {
 export class RedisGuard {
   readonly #breaker: CircuitBreaker;
   readonly #timeoutMs: number;
+  readonly #listeners: ((from: BreakerState, to: BreakerState) => void)[] = [];
 
-  constructor({ timeoutMs, ...breaker }: RedisGuardOptions) {
-    this.#breaker = new CircuitBreaker(breaker);
+  constructor({ timeoutMs, onTransition, ...breaker }: RedisGuardOptions) {
+    if (onTransition) this.#listeners.push(onTransition);
+    this.#breaker = new CircuitBreaker({
+      ...breaker,
+      onTransition: (from, to) => {
+        for (const listener of this.#listeners) listener(from, to);
+      },
+    });
     this.#timeoutMs = timeoutMs;
+  }
+
+  /** Also tells `listener` of every breaker transition (for a guard built before its listener, as in tests). */
+  onTransition(listener: (from: BreakerState, to: BreakerState) => void): void {
+    this.#listeners.push(listener);
   }
 
   get state(): BreakerState {
