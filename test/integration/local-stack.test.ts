@@ -57,6 +57,8 @@ describe('the local stack, in process', () => {
     expect(text).toContain(stack.sqs.queues.taskQueueUrl);
     expect(text).toContain(stack.sqs.queues.deadLetterQueueUrl);
     expect(text).toContain(stack.sqs.queues.journalQueueUrl);
+    expect(text).toContain(`${stack.url}/dashboard`);
+    expect(text).toContain(`TANDEM_URL=${stack.url} TANDEM_TOKEN=${stack.token} npx tandem status`);
     expect(stack.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(stack.port).toBeGreaterThan(0);
   });
