@@ -1,8 +1,6 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Redis } from '@upstash/redis';
 import type { Config } from '../config/config-schema.js';
-import { createLogger } from '../observability/create-logger.js';
-import { createMetrics } from '../observability/create-metrics.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { createQueueAdapters, type QueueAdapters, type QueuePorts, toQueuePorts } from '../queue/index.js';
@@ -12,13 +10,12 @@ import { processSqsBatch } from '../runner/process-sqs-batch.js';
 import type { TaskDefinition } from '../tasks/define-task.js';
 import { createHttpTask } from '../tasks/http/http-task.js';
 import { TaskRegistry } from '../tasks/task-registry.js';
-import { type AppTelemetry, appTelemetry } from './app-telemetry.js';
+import type { AppTelemetry } from './app-telemetry.js';
 import { boundedWake } from './bounded-wake.js';
+import { containerTelemetry } from './container-telemetry.js';
 import { DeadLetterService } from './dead-letter-service.js';
 import { EnqueueService } from './enqueue-service.js';
 import { createLambdaWaker } from './lambda-waker.js';
-import { OpsRecorder } from './ops-recorder.js';
-import { withOpsTimeline } from './ops-telemetry.js';
 import { createOpsParts } from './ops-use-cases.js';
 import { readHealth, readQueueOverview } from './read-health.js';
 import type { TandemApp } from './tandem-app.js';
@@ -50,13 +47,7 @@ export interface TandemAppOptions {
  */
 export function createTandemApp(options: TandemAppOptions): TandemApp {
   const { config } = options;
-  const logger = options.logger ?? createLogger({ fields: { queue: config.queue.name } });
-  const metrics = options.metrics ?? createMetrics({ defaults: { queue: config.queue.name }, logger });
-  const consumerId =
-    options.consumerId ?? `consumer-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  // The timeline's recorder writes through the ports, which are built below (after the breaker it hears).
-  const recorder = new OpsRecorder({ store: () => ports.ops, source: consumerId, logger });
-  const telemetry = withOpsTimeline(appTelemetry(logger, metrics), recorder);
+  const { logger, metrics, consumerId, recorder, telemetry } = containerTelemetry(options, () => ports);
   const registry = new TaskRegistry([
     createHttpTask({ signingSecret: config.http.signingSecret, allowedHosts: config.http.allowedHosts }),
     ...(options.tasks ?? []),
@@ -68,8 +59,6 @@ export function createTandemApp(options: TandemAppOptions): TandemApp {
       ...(options.sqsClient !== undefined && { sqsClient: options.sqsClient }),
       onBreakerTransition: telemetry.breakerTransition,
     });
-  // Adapters built elsewhere (tests) have a guard of their own: the timeline hears its breaker too.
-  if (options.adapters) options.adapters.guard.onTransition(telemetry.breakerTransition);
   const ports: QueuePorts = toQueuePorts(adapters, {
     retryAfterSeconds: Math.max(1, Math.ceil(config.breaker.cooldownMs / 1000)),
     enqueueTimeoutMs: { redis: config.redis.timeoutMs, sqs: config.sqs.timeoutMs },
@@ -86,8 +75,7 @@ export function createTandemApp(options: TandemAppOptions): TandemApp {
     redis: ports.redis,
     deadLetters: ports.deadLetters,
     wakeConsumer,
-    onReplayed: (ids) =>
-      recorder.record({ kind: 'replayed', tasks: ids.length, ids: ids.slice(0, 50), bulk: false }),
+    onReplayed: (ids) => recorder.replayed(ids, false),
   });
   const opsParts = createOpsParts({ ports, recorder, wakeConsumer, logger });
   const { redis } = ports;

@@ -65,6 +65,11 @@ export class OpsRecorder {
     this.flushSoon();
   }
 
+  /** Dead tasks queued again (the first 50 ids are kept, so a task's own timeline can find its replay). */
+  replayed(ids: readonly string[], bulk: boolean): void {
+    this.record({ kind: 'replayed', tasks: ids.length, ids: ids.slice(0, 50), bulk });
+  }
+
   sample(sample: Omit<DepthSample, 'kind' | 'source'>): void {
     this.#hold(this.#samples, asRecord({ ...sample, kind: 'depths', source: this.#options.source }));
   }

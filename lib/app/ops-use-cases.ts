@@ -31,14 +31,7 @@ export function createOpsParts({ ports, recorder, wakeConsumer, logger }: OpsPar
     redisUnreachableSince: () => recorder.unreachableSince,
     async replayDead(request: BulkReplayRequest) {
       const result = await bulkReplay({ ...ports, wakeConsumer }, request);
-      if (result.replayed.length > 0) {
-        recorder.record({
-          kind: 'replayed',
-          tasks: result.replayed.length,
-          ids: result.replayed.slice(0, 50),
-          bulk: true,
-        });
-      }
+      if (result.replayed.length > 0) recorder.replayed(result.replayed, true);
       return result;
     },
     flush: () => recorder.flush(),

@@ -8,74 +8,79 @@ const MAX = 10_000;
 
 export function replayForm(onReplayed) {
   const input = (name, placeholder, type = 'text') => h('input', { name, placeholder, type });
-  const type = input('type', 'type');
-  const error = input('error', 'error text');
-  const from = input('from', 'died from', 'datetime-local');
-  const to = input('to', 'died until', 'datetime-local');
-  const perSecond = h('input', { name: 'perSecond', type: 'number', min: 1, max: 1000, value: 10 });
-  const preview = h('div', { className: 'preview' });
-  const confirm = h('button', { type: 'button', disabled: true, className: 'danger' }, 'Replay');
-  let previewed;
-
-  const request = () => {
-    const body = { limit: MAX, perSecond: Number(perSecond.value) || 10 };
-    if (type.value.trim()) body.type = type.value.trim();
-    if (error.value.trim()) body.error = error.value.trim();
-    if (from.value) body.from = new Date(from.value).toISOString();
-    if (to.value) body.to = new Date(to.value).toISOString();
-    return body;
+  const fields = {
+    type: input('type', 'type'),
+    error: input('error', 'error text'),
+    from: input('from', 'died from', 'datetime-local'),
+    to: input('to', 'died until', 'datetime-local'),
+    perSecond: h('input', { name: 'perSecond', type: 'number', min: 1, max: 1000, value: 10 }),
+  };
+  const state = {
+    preview: h('div', { className: 'preview' }),
+    confirm: h('button', { type: 'button', disabled: true, className: 'danger' }, 'Replay'),
+    /** The request the shown preview answered: the only one a replay may send. */
+    previewed: undefined,
   };
   const form = h(
     'form',
     { className: 'filters' },
-    type,
-    error,
-    from,
-    to,
-    h('label', {}, 'per second ', perSecond),
+    fields.type,
+    fields.error,
+    fields.from,
+    fields.to,
+    h('label', {}, 'per second ', fields.perSecond),
     h('button', { type: 'submit' }, 'Preview (dry run)'),
   );
   // Any change to the filter asks for a new preview before a replay.
   form.addEventListener('input', () => {
-    previewed = undefined;
-    confirm.disabled = true;
+    state.previewed = undefined;
+    state.confirm.disabled = true;
   });
-  form.addEventListener('submit', async (event) => {
+  form.addEventListener('submit', (event) => {
     event.preventDefault();
-    previewed = undefined;
-    confirm.disabled = true;
-    const body = request();
-    try {
-      const result = await api('dead/replay', { method: 'POST', query: { dryRun: true }, body });
-      show(preview, ...previewOf(result));
-      previewed = result.count > 0 ? body : undefined;
-      confirm.disabled = previewed === undefined;
-      confirm.textContent = `Replay ${result.count} task(s)`;
-    } catch (failure) {
-      show(preview, h('p', { className: 'error' }, `Preview failed: ${failure.message}`));
-    }
+    void runPreview(state, requestOf(fields));
   });
-  confirm.addEventListener('click', async () => {
-    if (!previewed) return;
-    confirm.disabled = true;
-    try {
-      const result = await api('dead/replay', { method: 'POST', body: previewed });
-      const last = result.lastStartAt ? `; the last starts at ${clock(result.lastStartAt)}` : '';
-      show(
-        preview,
-        h(
-          'p',
-          { className: 'done', dataset: { replayed: result.replayed.length } },
-          `Replayed ${result.replayed.length} task(s)${last}.`,
-        ),
-      );
-      previewed = undefined;
-      await onReplayed();
-    } catch (failure) {
-      show(preview, h('p', { className: 'error' }, `Replay failed: ${failure.message}`));
-    }
-  });
-  return h('div', { className: 'bulk' }, form, preview, confirm);
+  state.confirm.addEventListener('click', () => void runReplay(state, onReplayed));
+  return h('div', { className: 'bulk' }, form, state.preview, state.confirm);
+}
+
+/** The body of `POST /dead/replay` for what the form says. */
+function requestOf(fields) {
+  const body = { limit: MAX, perSecond: Number(fields.perSecond.value) || 10 };
+  if (fields.type.value.trim()) body.type = fields.type.value.trim();
+  if (fields.error.value.trim()) body.error = fields.error.value.trim();
+  if (fields.from.value) body.from = new Date(fields.from.value).toISOString();
+  if (fields.to.value) body.to = new Date(fields.to.value).toISOString();
+  return body;
+}
+
+async function runPreview(state, body) {
+  state.previewed = undefined;
+  state.confirm.disabled = true;
+  try {
+    const result = await api('dead/replay', { method: 'POST', query: { dryRun: true }, body });
+    show(state.preview, ...previewOf(result));
+    state.previewed = result.count > 0 ? body : undefined;
+    state.confirm.disabled = state.previewed === undefined;
+    state.confirm.textContent = `Replay ${result.count} task(s)`;
+  } catch (failure) {
+    show(state.preview, h('p', { className: 'error' }, `Preview failed: ${failure.message}`));
+  }
+}
+
+async function runReplay(state, onReplayed) {
+  if (!state.previewed) return;
+  state.confirm.disabled = true;
+  try {
+    const result = await api('dead/replay', { method: 'POST', body: state.previewed });
+    const last = result.lastStartAt ? `; the last starts at ${clock(result.lastStartAt)}` : '';
+    const text = `Replayed ${result.replayed.length} task(s)${last}.`;
+    show(state.preview, h('p', { className: 'done', dataset: { replayed: result.replayed.length } }, text));
+    state.previewed = undefined;
+    await onReplayed();
+  } catch (failure) {
+    show(state.preview, h('p', { className: 'error' }, `Replay failed: ${failure.message}`));
+  }
 }
 
 function previewOf(result) {
