@@ -14,6 +14,8 @@ export function describeLocalStack(info: LocalStackInfo): string[] {
       ? `  API token    ${info.token}   (generated for this run; set TANDEM_API_TOKENS to keep one)`
       : '  API token    from TANDEM_API_TOKENS',
     `  try          curl -H "Authorization: Bearer ${info.generated.token ? info.token : '<token>'}" ${info.url}/health`,
+    `  dashboard    ${info.url}/dashboard   (paste the API token when it asks)`,
+    `  CLI          TANDEM_URL=${info.url} TANDEM_TOKEN=${info.generated.token ? info.token : '<token>'} npx tandem status`,
   ];
   const redisWhere =
     redis.via === 'bridge'

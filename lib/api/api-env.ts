@@ -7,7 +7,7 @@ import type { Logger } from '../observability/logger.js';
  */
 export type ApiRuntime = Pick<
   TandemApp,
-  'logger' | 'enqueue' | 'enqueueBatch' | 'status' | 'cancel' | 'health' | 'queues' | 'deadLetters'
+  'logger' | 'enqueue' | 'enqueueBatch' | 'status' | 'cancel' | 'health' | 'queues' | 'deadLetters' | 'ops'
 > & {
   config: { api: { tokens: readonly string[] }; breaker: { cooldownMs: number } };
 };

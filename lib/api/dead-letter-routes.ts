@@ -2,15 +2,20 @@ import { Hono } from 'hono';
 import { TaskIdSchema } from '../tasks/task-envelope.js';
 import type { ApiEnv, ApiRuntime } from './api-env.js';
 import { NotFoundError } from './errors.js';
+import { BulkReplayBodySchema, ReplayQuerySchema } from './ops-request-schemas.js';
+import { bulkReplayBody } from './ops-response-bodies.js';
 import { readJsonBody } from './read-json-body.js';
-import { DeadListQuerySchema, parseRequest, ReplayRequestSchema } from './request-schemas.js';
+import { DeadListQuerySchema, parseRequest } from './request-schemas.js';
 import { deadTaskBody } from './response-bodies.js';
 
 const DEFAULT_REPLAY_LIMIT = 100;
+/** Replayed tasks that start per second, by default: gentle on a webhook target. */
+const DEFAULT_REPLAY_RATE = 10;
 
 /**
  * `/dead`: list dead tasks from both stores (Redis unreachable → the SQS ones, flagged), and replay
- * them. Replays go through Redis, so while Redis is down they answer 503 rather than half-replaying.
+ * them: one, or in bulk by filter, paced, with a dry run (`?dryRun=true`) that counts and replays
+ * nothing. Replays go through Redis, so while Redis is down they answer 503 rather than half-replaying.
  */
 export function deadLetterRoutes(runtime: ApiRuntime): Hono<ApiEnv> {
   return new Hono<ApiEnv>()
@@ -20,14 +25,26 @@ export function deadLetterRoutes(runtime: ApiRuntime): Hono<ApiEnv> {
       return c.json({ tasks: tasks.map(deadTaskBody), redisReachable }, 200);
     })
     .post('/replay', async (c) => {
-      const request = parseRequest(
-        ReplayRequestSchema,
+      const { dryRun } = parseRequest(ReplayQuerySchema, c.req.query(), 'invalid replay query');
+      const body = parseRequest(
+        BulkReplayBodySchema,
         (await readJsonBody(c.req.raw, { optional: true })) ?? {},
         'invalid replay request',
       );
-      const limit = request.limit ?? request.ids?.length ?? DEFAULT_REPLAY_LIMIT;
-      const replayed = await runtime.deadLetters.replay(request.ids, limit);
-      return c.json({ replayed }, 200);
+      const { ids, type, error, from, to } = body;
+      const result = await runtime.ops.replayDead({
+        filter: {
+          ...(ids !== undefined && { ids }),
+          ...(type !== undefined && { type }),
+          ...(error !== undefined && { error }),
+          ...(from !== undefined && { from: Date.parse(from) }),
+          ...(to !== undefined && { to: Date.parse(to) }),
+        },
+        limit: body.limit ?? ids?.length ?? DEFAULT_REPLAY_LIMIT,
+        perSecond: body.perSecond ?? DEFAULT_REPLAY_RATE,
+        dryRun,
+      });
+      return c.json(bulkReplayBody(result), 200);
     })
     .post('/:id/replay', async (c) => {
       const id = c.req.param('id');

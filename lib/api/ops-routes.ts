@@ -4,6 +4,8 @@ import type { ApiEnv, ApiRuntime } from './api-env.js';
 /**
  * `GET /health` and `GET /queues`. Both always answer with both backends, each marked up or down:
  * 200 while at least one of them answers, else 503. One side being down is a fact to report, not a 500.
+ * While this container sees Redis unreachable, `/health` says since when; `/queues` adds the number of
+ * tasks per state that Redis holds, finished ones included.
  */
 export function opsRoutes(runtime: ApiRuntime): Hono<ApiEnv> {
   const retryAfter = {
@@ -15,18 +17,27 @@ export function opsRoutes(runtime: ApiRuntime): Hono<ApiEnv> {
       for (const [backend, probe] of Object.entries(health)) {
         if (!probe.ok) c.var.logger.warn('health probe failed', { backend, error: probe.error });
       }
+      const since = runtime.ops.redisUnreachableSince();
       const body = {
-        redis: { ok: health.redis.ok, latencyMs: health.redis.latencyMs, breaker: health.redis.breaker },
+        redis: {
+          ok: health.redis.ok,
+          latencyMs: health.redis.latencyMs,
+          breaker: health.redis.breaker,
+          ...(since !== undefined && { unreachableSince: new Date(since).toISOString() }),
+        },
         sqs: { ok: health.sqs.ok, latencyMs: health.sqs.latencyMs },
       };
       const up = body.redis.ok || body.sqs.ok;
       return up ? c.json(body, 200) : c.json(body, 503, retryAfter);
     })
     .get('/queues', async (c) => {
-      const overview = await runtime.queues();
+      const [overview, counts] = await Promise.all([
+        runtime.queues(),
+        runtime.ops.stateCounts().catch(() => undefined),
+      ]);
       const body: Record<string, unknown> = {};
       for (const [backend, side] of Object.entries(overview)) {
-        if (side.available) body[backend] = side;
+        if (side.available) body[backend] = backend === 'redis' && counts ? { ...side, counts } : side;
         else {
           c.var.logger.warn('queue depths unavailable', { backend, error: side.error });
           body[backend] = { available: false };

@@ -24,6 +24,9 @@ export function taskStatusBody(status: TaskStatus) {
     runAt: iso(status.runAt),
     ...(status.lastError !== undefined && { lastError: status.lastError }),
     ...(status.result !== undefined && { result: status.result }),
+    ...(status.payload !== undefined && { payload: status.payload }),
+    ...(status.idempotencyKey !== undefined && { idempotencyKey: status.idempotencyKey }),
+    ...(status.priority !== undefined && { priority: status.priority }),
   };
 }
 

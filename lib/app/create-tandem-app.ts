@@ -1,8 +1,6 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Redis } from '@upstash/redis';
 import type { Config } from '../config/config-schema.js';
-import { createLogger } from '../observability/create-logger.js';
-import { createMetrics } from '../observability/create-metrics.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { createQueueAdapters, type QueueAdapters, type QueuePorts, toQueuePorts } from '../queue/index.js';
@@ -13,10 +11,12 @@ import { processSqsBatch } from '../runner/process-sqs-batch.js';
 import type { TaskDefinition } from '../tasks/define-task.js';
 import { createHttpTask } from '../tasks/http/http-task.js';
 import { TaskRegistry } from '../tasks/task-registry.js';
-import { type AppTelemetry, appTelemetry } from './app-telemetry.js';
+import type { AppTelemetry } from './app-telemetry.js';
 import { boundedWake } from './bounded-wake.js';
+import { containerTelemetry } from './container-telemetry.js';
 import { DeadLetterService } from './dead-letter-service.js';
 import { EnqueueService } from './enqueue-service.js';
+import { createOpsParts } from './ops-use-cases.js';
 import { readHealth, readQueueOverview } from './read-health.js';
 import type { TandemApp } from './tandem-app.js';
 
@@ -47,7 +47,7 @@ export interface TandemAppOptions {
  */
 export function createTandemApp(options: TandemAppOptions): TandemApp {
   const parts = composeParts(options);
-  const { config, logger, metrics, registry, ports, wakeConsumer, telemetry } = parts;
+  const { config, logger, metrics, registry, ports, wakeConsumer, telemetry, recorder } = parts;
   const enqueue = new EnqueueService({
     registry,
     producer: ports.producer,
@@ -58,7 +58,9 @@ export function createTandemApp(options: TandemAppOptions): TandemApp {
     redis: ports.redis,
     deadLetters: ports.deadLetters,
     wakeConsumer,
+    onReplayed: (ids) => recorder.replayed(ids, false),
   });
+  const opsParts = createOpsParts({ ports, recorder, wakeConsumer, logger });
   return {
     config,
     logger,
@@ -82,16 +84,15 @@ export function createTandemApp(options: TandemAppOptions): TandemApp {
         metrics,
         // Sized to the schedule: a pass that loses Redis before unlocking blocks the next ones only this long.
         lockTtlMs: Math.min(55_000, Math.max(1_000, config.local.reconcileEveryMs)),
-      }),
+      }).then(opsParts.afterReconcile),
+    ops: opsParts.useCases,
   };
 }
 
-/** Logger, metrics, registry, adapters wrapped into ports, and the wake-up: what every use case shares. */
+/** Telemetry, registry, adapters wrapped into ports, and the wake-up: what every use case shares. */
 function composeParts(options: TandemAppOptions) {
   const { config } = options;
-  const logger = options.logger ?? createLogger({ fields: { queue: config.queue.name } });
-  const metrics = options.metrics ?? createMetrics({ defaults: { queue: config.queue.name }, logger });
-  const telemetry = appTelemetry(logger, metrics);
+  const { logger, metrics, consumerId, recorder, telemetry } = containerTelemetry(options, () => ports);
   const registry = new TaskRegistry([
     createHttpTask({ signingSecret: config.http.signingSecret, allowedHosts: config.http.allowedHosts }),
     ...(options.tasks ?? []),
@@ -112,9 +113,7 @@ function composeParts(options: TandemAppOptions) {
   const wakeConsumer = options.wakeConsumer
     ? boundedWake(options.wakeConsumer, { logger })
     : () => ports.sendWake(0);
-  const consumerId =
-    options.consumerId ?? `consumer-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  return { config, logger, metrics, telemetry, registry, ports, wakeConsumer, consumerId };
+  return { config, logger, metrics, telemetry, recorder, registry, ports, wakeConsumer, consumerId };
 }
 
 const journalDrain =

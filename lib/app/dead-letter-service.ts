@@ -20,6 +20,8 @@ export interface DeadLetterServiceOptions {
   /** Starts a consumer within its own budget (see `boundedWake`); never throws. */
   wakeConsumer: () => Promise<void>;
   clock?: () => number;
+  /** Told of every replay that queued tasks again (the operations timeline). */
+  onReplayed?: (ids: readonly string[]) => void;
 }
 
 /**
@@ -80,6 +82,7 @@ export class DeadLetterService {
       for (const outcome of result.outcomes) if (!outcome.duplicate) replayed.add(outcome.id);
     });
     if (replayed.size > 0) await this.#options.wakeConsumer();
+    if (replayed.size > 0) this.#options.onReplayed?.([...replayed]);
     return [...replayed];
   }
 }

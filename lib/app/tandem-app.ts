@@ -9,9 +9,11 @@ import type {
   SqsDepths,
   TaskStatus,
 } from '../queue/index.js';
+import type { StateCounts, StoredOpsRecord, TaskListPage, TaskListQuery } from '../queue/ops-store.js';
 import type { ReconcileReport } from '../reconcile/reconcile.js';
 import type { DrainSummary } from '../runner/drain-queue.js';
 import type { SqsBatchResult } from '../runner/process-sqs-batch.js';
+import type { BulkReplayRequest, BulkReplayResult } from './bulk-replay.js';
 import type { DeadTask } from './dead-letter-service.js';
 import type { BatchItemResult } from './enqueue-service.js';
 
@@ -56,4 +58,25 @@ export interface TandemApp {
   consumeSqs(records: readonly unknown[], remainingTimeMs: () => number): Promise<SqsBatchResult>;
   /** One reconciler pass. */
   reconcile(): Promise<ReconcileReport>;
+  /** What operators see and do: the task listing, counts, the timeline, depth history, bulk replay. */
+  ops: OpsUseCases;
+}
+
+/** The operator's use cases, behind `GET /tasks`, `GET /events`, `GET /queues/history` and `POST /dead/replay`. */
+export interface OpsUseCases {
+  /** Newest first; throws QueueUnavailableError while Redis cannot answer. */
+  listTasks(query: TaskListQuery): Promise<TaskListPage>;
+  findByIdempotencyKey(key: string): Promise<TaskStatus | null>;
+  /** Tasks per state in Redis, finished ones included. */
+  stateCounts(): Promise<StateCounts>;
+  /** Timeline events stored since a time, or after an entry; this container's held records are written first. */
+  events(from: { since: number } | { afterEntry: string }, limit: number): Promise<StoredOpsRecord[]>;
+  /** Depth samples (one per reconciler pass) stored since a time. */
+  samples(since: number, limit: number): Promise<StoredOpsRecord[]>;
+  /** When this container saw Redis become unreachable, while it still is. */
+  redisUnreachableSince(): number | undefined;
+  /** Bulk replay by filter, paced, or a dry run of it. */
+  replayDead(request: BulkReplayRequest): Promise<BulkReplayResult>;
+  /** Writes the timeline records this container holds (they wait while Redis is away). */
+  flush(): Promise<void>;
 }

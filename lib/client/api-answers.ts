@@ -1,6 +1,7 @@
 import type { ApiErrorCode } from '../api/errors.js';
 import type { BreakerState } from '../queue/guard/circuit-breaker.js';
 import type { Backend, TaskState } from '../tasks/task-envelope.js';
+import type { StateCounts } from './ops-answers.js';
 
 // The bodies the HTTP API answers with, as the client returns them. Times are ISO 8601 strings, exactly as
 // sent. A unit test checks the API's own body builders against these types, so the two cannot drift.
@@ -41,6 +42,11 @@ export interface TaskStatus {
   lastError?: string;
   /** What the handler resolved with, once succeeded. */
   result?: unknown;
+  /** The task's payload, as stored (absent from listings). */
+  payload?: unknown;
+  idempotencyKey?: string;
+  /** 0 is the most urgent. */
+  priority?: number;
 }
 
 /** 200 of `DELETE /tasks/{id}`. */
@@ -75,7 +81,13 @@ export interface ReplayResult {
 
 /** `GET /health`: both backends, each up or down (200 while one of them is up, else 503). */
 export interface HealthReport {
-  redis: { ok: boolean; latencyMs: number; breaker: BreakerState };
+  redis: {
+    ok: boolean;
+    latencyMs: number;
+    breaker: BreakerState;
+    /** ISO 8601: since when the answering container sees Redis unreachable (absent while it answers). */
+    unreachableSince?: string;
+  };
   sqs: { ok: boolean; latencyMs: number };
 }
 
@@ -95,7 +107,15 @@ export interface MessageCounts {
 /** `GET /queues`: depths per state and backend (200 while one backend answers, else 503). */
 export interface QueueDepths {
   redis:
-    | { available: true; ready: DepthAndAge; delayed: DepthAndAge; active: DepthAndAge; dead: DepthAndAge }
+    | {
+        available: true;
+        ready: DepthAndAge;
+        delayed: DepthAndAge;
+        active: DepthAndAge;
+        dead: DepthAndAge;
+        /** Tasks per state, finished ones included (absent when Redis could not count). */
+        counts?: StateCounts;
+      }
     | { available: false };
   sqs:
     | { available: true; tasks: MessageCounts; deadLetters: MessageCounts; journal: MessageCounts }

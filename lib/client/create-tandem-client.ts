@@ -10,6 +10,15 @@ import type {
 } from './api-answers.js';
 import { type ApiAnswer, apiErrorFrom } from './api-error-from.js';
 import { createRequester, type FetchLike, type RequestOptions } from './create-requester.js';
+import type { BulkReplayResult, DepthSample, TaskPage, TimelinePage } from './ops-answers.js';
+import {
+  type ListTasksOptions,
+  listTasksQuery,
+  type ReplayAllOptions,
+  replayAllBody,
+  type TimelineOptions,
+  timeQuery,
+} from './ops-options.js';
 import {
   type EnqueueBatchItem,
   type EnqueueOptions,
@@ -31,13 +40,6 @@ export interface TandemClientOptions {
 
 export interface ListDeadOptions {
   /** 1–500, default 50. */
-  limit?: number;
-}
-
-export interface ReplayAllOptions {
-  /** Replay these dead tasks; without ids, the oldest `limit`. */
-  ids?: readonly string[];
-  /** 1–500; default: as many as `ids`, else 100. */
   limit?: number;
 }
 
@@ -63,12 +65,20 @@ export interface TandemClient {
   listDead(options?: ListDeadOptions): Promise<DeadTaskList>;
   /** `POST /dead/{id}/replay`; a task that is not dead throws `TandemNotFoundError`. */
   replay(id: string): Promise<ReplayResult>;
-  /** `POST /dead/replay`: the given dead tasks, or the oldest ones. */
-  replayAll(options?: ReplayAllOptions): Promise<ReplayResult>;
+  /** `POST /dead/replay`: the given dead tasks, or those matching a filter, paced; `dryRun` only counts them. */
+  replayAll(options?: ReplayAllOptions): Promise<BulkReplayResult>;
   /** `GET /health`; resolves with the report even when both backends are down (503). */
   health(): Promise<HealthReport>;
   /** `GET /queues`; resolves with the depths even when neither backend answers (503). */
   queues(): Promise<QueueDepths>;
+  /** `GET /tasks`: a page, newest first, by state, type or payload text. */
+  listTasks(options?: ListTasksOptions): Promise<TaskPage>;
+  /** `GET /tasks?idempotencyKey=`: the task stored under an idempotency key, or null. */
+  findByIdempotencyKey(key: string): Promise<TaskStatus | null>;
+  /** `GET /events`: the operations timeline since a time (default: an hour ago) or after a cursor. */
+  events(options?: TimelineOptions & { cursor?: string }): Promise<TimelinePage>;
+  /** `GET /queues/history`: depth samples since a time (default: an hour ago). */
+  queueHistory(options?: TimelineOptions): Promise<{ samples: DepthSample[] }>;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -118,9 +128,22 @@ export function createTandemClient(options: TandemClientOptions): TandemClient {
     cancel: (id) => call('DELETE', task(id)),
     listDead: ({ limit } = {}) => call('GET', '/dead', { query: { limit } }),
     replay: (id) => call('POST', `/dead/${encodeURIComponent(id)}/replay`),
-    replayAll: ({ ids, limit } = {}) => call('POST', '/dead/replay', { body: { ids, limit } }),
+    replayAll: async (replayOptions = {}) =>
+      call('POST', '/dead/replay', {
+        body: replayAllBody(replayOptions),
+        query: { dryRun: replayOptions.dryRun ? 'true' : undefined },
+      }),
     health: () => call('GET', '/health', {}, [503]),
     queues: () => call('GET', '/queues', {}, [503]),
+    listTasks: async (listOptions = {}) => call('GET', '/tasks', { query: listTasksQuery(listOptions) }),
+    async findByIdempotencyKey(key) {
+      const page = await call<TaskPage>('GET', '/tasks', { query: { idempotencyKey: key } });
+      return page.tasks[0] ?? null;
+    },
+    events: async ({ cursor, ...since } = {}) =>
+      call('GET', '/events', { query: { ...timeQuery(since), cursor } }),
+    queueHistory: async (historyOptions = {}) =>
+      call('GET', '/queues/history', { query: timeQuery(historyOptions) }),
   };
 }
 

@@ -16,7 +16,6 @@ export type { FetchLike } from './create-requester.js';
 export {
   createTandemClient,
   type ListDeadOptions,
-  type ReplayAllOptions,
   type TandemClient,
   type TandemClientOptions,
 } from './create-tandem-client.js';
@@ -32,4 +31,13 @@ export {
   TandemTimeoutError,
   TandemUnavailableError,
 } from './errors.js';
+export type {
+  BulkReplayResult,
+  DepthSample,
+  StateCounts,
+  TaskPage,
+  TimelineEvent,
+  TimelinePage,
+} from './ops-answers.js';
+export type { ListTasksOptions, ReplayAllOptions, TimelineOptions } from './ops-options.js';
 export type { EnqueueBatchItem, EnqueueOptions, PayloadOf, TaskRef } from './to-task-body.js';

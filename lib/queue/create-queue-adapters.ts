@@ -4,6 +4,7 @@ import type { Config } from '../config/config-schema.js';
 import type { BreakerState } from './guard/circuit-breaker.js';
 import { RedisGuard } from './guard/redis-guard.js';
 import { createRedisClient } from './redis/create-redis-client.js';
+import { RedisOpsStore } from './redis/redis-ops-store.js';
 import { RedisTaskQueue } from './redis/redis-task-queue.js';
 import type { RedisTransport } from './redis/redis-transport.js';
 import { createSqsBackend, type SqsBackend } from './sqs/create-sqs-backend.js';
@@ -16,6 +17,8 @@ export interface QueueAdapters {
   guard: RedisGuard;
   /** True for a FIFO task queue (no per-message delays). */
   fifo: boolean;
+  /** The listing, counts, timeline and paced replays, on the same Redis client. */
+  ops: RedisOpsStore;
 }
 
 export interface QueueAdapterOptions {
@@ -32,14 +35,15 @@ export interface QueueAdapterOptions {
  * const adapters = createQueueAdapters(loadConfig(process.env));
  */
 export function createQueueAdapters(config: Config, options: QueueAdapterOptions = {}): QueueAdapters {
+  const redisClient =
+    options.redis ??
+    createRedisClient({
+      url: config.redis.restUrl,
+      token: config.redis.restToken,
+      timeoutMs: config.redis.timeoutMs,
+    });
   const redis = new RedisTaskQueue({
-    redis:
-      options.redis ??
-      createRedisClient({
-        url: config.redis.restUrl,
-        token: config.redis.restToken,
-        timeoutMs: config.redis.timeoutMs,
-      }),
+    redis: redisClient,
     queueName: config.queue.name,
     idempotencyTtlMs: config.queue.idempotencyTtlSeconds * 1000,
     resultTtlMs: config.queue.resultTtlSeconds * 1000,
@@ -57,5 +61,10 @@ export function createQueueAdapters(config: Config, options: QueueAdapterOptions
     probe: () => redis.ping(),
     ...(options.onBreakerTransition !== undefined && { onTransition: options.onBreakerTransition }),
   });
-  return { redis, sqs: createSqsBackend(sqsClient, config.sqs), guard, fifo: config.sqs.fifo };
+  const ops = new RedisOpsStore({
+    redis: redisClient,
+    queueName: config.queue.name,
+    resultTtlMs: config.queue.resultTtlSeconds * 1000,
+  });
+  return { redis, sqs: createSqsBackend(sqsClient, config.sqs), guard, fifo: config.sqs.fifo, ops };
 }

@@ -13,6 +13,17 @@ export {
 export type { EnqueueReceipt, FailoverEnqueueResult, FailoverEvent } from './failover/failover-producer.js';
 export { type BreakerState, BreakerStates } from './guard/circuit-breaker.js';
 export type { RedisTaskPort } from './guard/guarded-task-queue.js';
+export type {
+  DeadCandidate,
+  DeadTaskFilter,
+  OpsRecord,
+  OpsStore,
+  StateCounts,
+  StoredOpsRecord,
+  TaskListPage,
+  TaskListQuery,
+  TaskPosition,
+} from './ops-store.js';
 export {
   type DeadLetterStore,
   type JournalPort,

@@ -2,7 +2,9 @@ import type { TaskEnvelope } from '../tasks/task-envelope.js';
 import type { QueueAdapters } from './create-queue-adapters.js';
 import { type FailoverEvent, FailoverProducer } from './failover/failover-producer.js';
 import type { BreakerState } from './guard/circuit-breaker.js';
+import { GuardedOpsStore } from './guard/guarded-ops-store.js';
 import { GuardedTaskQueue, type RedisTaskPort } from './guard/guarded-task-queue.js';
+import type { OpsStore } from './ops-store.js';
 import type { DrainResult } from './sqs/outage-journal.js';
 import type { DeadLetter, TakeDeadLetters } from './sqs/sqs-dead-letter-queue.js';
 import { visibilityWaitSeconds } from './sqs/sqs-delay.js';
@@ -58,6 +60,8 @@ export interface QueuePorts {
   sqsDepths(): Promise<SqsDepths>;
   sqsHealth(): Promise<SqsHealth>;
   breakerState(): BreakerState;
+  /** The operations store (listing, counts, timeline, paced replays), behind the same guard as `redis`. */
+  ops: OpsStore;
 }
 
 export interface QueuePortOptions {
@@ -113,5 +117,6 @@ export function toQueuePorts(adapters: QueueAdapters, options: QueuePortOptions)
     sqsDepths: () => sqs.depths(),
     sqsHealth: () => sqs.health(),
     breakerState: () => guard.state,
+    ops: new GuardedOpsStore(adapters.ops, guard),
   };
 }

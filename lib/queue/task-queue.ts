@@ -99,6 +99,10 @@ export interface TaskStatus {
   runAt: number;
   lastError?: string;
   result?: unknown;
+  /** From the stored envelope, when the record has one (a full read, not a listing). */
+  payload?: unknown;
+  idempotencyKey?: string;
+  priority?: number;
 }
 
 export interface DepthAndAge {

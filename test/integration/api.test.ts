@@ -111,6 +111,8 @@ describe('HTTP API through the Lambda adapter (API Gateway HTTP API v2 events)',
       createdAt: expect.stringMatching(ISO),
       updatedAt: expect.stringMatching(ISO),
       runAt: expect.stringMatching(ISO),
+      payload: echo().payload,
+      priority: 3,
     });
     expect((await runtime.adapters.redis.depths()).ready.depth).toBe(1);
   });

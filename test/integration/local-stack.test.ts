@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,16 +14,17 @@ import { startRestBridge } from '../../local/rest-bridge/index.js';
 import { type RedisServer, startRedisServer } from '../support/redis-server.js';
 import { type SqsEmulator, startSqsEmulator } from '../support/sqs-emulator.js';
 import { waitFor } from '../support/wait-for.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
 
 // The local stack as a user meets it: booted in process on free ports against its own redis-server, and
 // driven through HTTP only. A receiver on loopback stands in for the webhooks the built-in `http` type calls.
 
 let redis: RedisServer;
-let receiver: Receiver;
+let receiver: WebhookReceiver;
 
 beforeAll(async () => {
   redis = await startRedisServer();
-  receiver = await startReceiver();
+  receiver = await startWebhookReceiver();
 });
 afterAll(async () => {
   await receiver?.close();
@@ -56,6 +57,8 @@ describe('the local stack, in process', () => {
     expect(text).toContain(stack.sqs.queues.taskQueueUrl);
     expect(text).toContain(stack.sqs.queues.deadLetterQueueUrl);
     expect(text).toContain(stack.sqs.queues.journalQueueUrl);
+    expect(text).toContain(`${stack.url}/dashboard`);
+    expect(text).toContain(`TANDEM_URL=${stack.url} TANDEM_TOKEN=${stack.token} npx tandem status`);
     expect(stack.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(stack.port).toBeGreaterThan(0);
   });
@@ -389,49 +392,4 @@ async function closedPort(): Promise<number> {
   const { port } = probe.address() as AddressInfo;
   await new Promise<void>((resolve) => probe.close(() => resolve()));
   return port;
-}
-
-interface Receiver {
-  url(path: string): string;
-  /** A path no other test uses. */
-  path(label: string): string;
-  /** Answer `status` on `path`, after `delayMs`. Default: 200 at once. */
-  answer(path: string, status: number, delayMs?: number): void;
-  /** Requests received on `path`. */
-  hits(path: string): number;
-  /** Responses fully sent on `path`. */
-  completed(path: string): number;
-  close(): Promise<void>;
-}
-
-async function startReceiver(): Promise<Receiver> {
-  const hits = new Map<string, number>();
-  const completed = new Map<string, number>();
-  const answers = new Map<string, { status: number; delayMs: number }>();
-  const server: Server = createServer((req, res) => {
-    const path = req.url ?? '/';
-    req.resume();
-    req.on('end', () => {
-      hits.set(path, (hits.get(path) ?? 0) + 1);
-      const { status, delayMs } = answers.get(path) ?? { status: 200, delayMs: 0 };
-      setTimeout(() => {
-        res.statusCode = status;
-        res.end('done', () => completed.set(path, (completed.get(path) ?? 0) + 1));
-      }, delayMs);
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    url: (path) => `${base}${path}`,
-    path: (label) => `/${label}/${randomBytes(4).toString('hex')}`,
-    answer: (path, status, delayMs = 0) => answers.set(path, { status, delayMs }),
-    hits: (path) => hits.get(path) ?? 0,
-    completed: (path) => completed.get(path) ?? 0,
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
 }

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tasks as deploymentTasks } from '../../functions/tasks.js';
 import { WAKE_EVENT } from '../../lib/handlers/consume-handler.js';
 import { ScheduleInputSchema } from '../../lib/triggers/index.js';
+import { apiGatewayEvent } from '../support/api-gateway-event.js';
 import { scheduledEvent } from '../support/lambda-events.js';
 import { readZip } from '../support/read-zip.js';
 import { startTandemHarness, type TandemHarness } from '../support/tandem-harness.js';
@@ -120,6 +121,22 @@ describe('npm run package', () => {
       const version = /^nodejs(\d+)\.x$/.exec(properties.Runtime)?.[1];
       expect(Number(version), name).toBeGreaterThanOrEqual(22);
       expect(properties.Architectures, name).toEqual(['arm64']);
+    }
+  });
+
+  it('routes every API path to the api function, the dashboard and the operator routes included', () => {
+    const routes = ofType('AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties.RouteKey);
+    for (const key of [
+      'POST /tasks',
+      'GET /tasks',
+      'GET /tasks/{id}',
+      'GET /events',
+      'GET /queues/history',
+      'POST /dead/replay',
+      'GET /dashboard',
+      'GET /dashboard/{file}',
+    ]) {
+      expect(routes, key).toContain(key);
     }
   });
 
@@ -299,6 +316,20 @@ describe('the bundles', () => {
       state: 'succeeded',
       result: { message: 'from the bundle' },
     });
+  });
+
+  it('api, as bundled, serves the dashboard without a token, under its Content-Security-Policy', async () => {
+    const runtime = await harness.runtime({ tasks: deploymentTasks });
+    const env = { ...runtime.env, AWS_REGION: 'us-east-1' };
+    const page = await invoke('api', apiGatewayEvent({ method: 'GET', path: '/dashboard' }), env);
+    expect(page).toMatchObject({ ok: true, result: { statusCode: 200 } });
+    const result = (page as { result: { body: string; headers: Record<string, string> } }).result;
+    expect(result.body).toContain('<script type="module" src="dashboard/app.js"></script>');
+    expect(result.headers['content-security-policy']).toContain("script-src 'self'");
+    const script = await invoke('api', apiGatewayEvent({ method: 'GET', path: '/dashboard/app.js' }), env);
+    expect(script).toMatchObject({ ok: true, result: { statusCode: 200 } });
+    const tasks = await invoke('api', apiGatewayEvent({ method: 'GET', path: '/tasks' }), env);
+    expect(tasks).toMatchObject({ ok: true, result: { statusCode: 401 } });
   });
 
   it('reconcile, as bundled, reaches both Redis and SQS (the bundled AWS SDK included)', async () => {

@@ -36,12 +36,24 @@ export class RedisGuard {
   readonly #probe: (() => Promise<void>) | undefined;
   readonly #probeWaitMs: number;
   #probing: Promise<void> | undefined;
+  readonly #listeners: ((from: BreakerState, to: BreakerState) => void)[] = [];
 
-  constructor({ timeoutMs, probe, probeWaitMs = 20, ...breaker }: RedisGuardOptions) {
-    this.#breaker = new CircuitBreaker(breaker);
+  constructor({ timeoutMs, probe, probeWaitMs = 20, onTransition, ...breaker }: RedisGuardOptions) {
+    if (onTransition) this.#listeners.push(onTransition);
+    this.#breaker = new CircuitBreaker({
+      ...breaker,
+      onTransition: (from, to) => {
+        for (const listener of this.#listeners) listener(from, to);
+      },
+    });
     this.#timeoutMs = timeoutMs;
     this.#probe = probe;
     this.#probeWaitMs = probeWaitMs;
+  }
+
+  /** Also tells `listener` of every breaker transition (for a guard built before its listener, as in tests). */
+  onTransition(listener: (from: BreakerState, to: BreakerState) => void): void {
+    this.#listeners.push(listener);
   }
 
   get state(): BreakerState {

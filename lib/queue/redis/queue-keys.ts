@@ -22,6 +22,20 @@ export function queueKeys(queueName: string) {
     task: (id: string) => `${prefix}:task:${id}`,
     idempotency: (key: string) => `${prefix}:idem:${key}`,
     lock: (name: string) => `${prefix}:lock:${name}`,
+    // Operations (the listing, counts per state, the timeline): see docs/architecture.md, "Redis layout".
+    /** Every task Redis knows, newest last, by member `<createdAt, 15 digits>:<id>` (all scores 0: lex order). */
+    index: `${prefix}:index`,
+    /** Where the index sweep left off, so each pass looks at the next slice. */
+    indexSweep: `${prefix}:index-sweep`,
+    /** Finished tasks still kept, by time finished: counts per state. */
+    succeeded: `${prefix}:succeeded`,
+    cancelled: `${prefix}:cancelled`,
+    /** The operations timeline (a capped stream). */
+    events: `${prefix}:events`,
+    /** Depth samples, one per reconciler pass (a capped stream). */
+    samples: `${prefix}:samples`,
+    /** Marks a batch of timeline records as stored, for an hour, so a batch sent again is stored once. */
+    opsBatch: (id: string) => `${prefix}:ops-batch:${createHash('sha256').update(id).digest('base64url')}`,
   };
 }
 

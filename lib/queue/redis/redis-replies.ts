@@ -50,7 +50,21 @@ export function toTaskStatus(id: string, flat: readonly string[]): TaskStatus | 
   if (lastError) status.lastError = lastError;
   const result = fields.get('result');
   if (result) status.result = safeJson(result);
+  const envelope = fields.get('envelope');
+  if (envelope) Object.assign(status, envelopeFieldsOf(envelope));
   return status;
+}
+
+/** What the status view shows of the stored envelope: the payload, the idempotency key and the priority. */
+function envelopeFieldsOf(json: string): Pick<TaskStatus, 'payload' | 'idempotencyKey' | 'priority'> {
+  const envelope = safeJson(json);
+  if (typeof envelope !== 'object' || envelope === null) return {};
+  const { payload, idempotencyKey, priority } = envelope as Record<string, unknown>;
+  return {
+    ...(payload !== undefined && { payload }),
+    ...(typeof idempotencyKey === 'string' && { idempotencyKey }),
+    ...(typeof priority === 'number' && { priority }),
+  };
 }
 
 function safeJson(text: string): unknown {

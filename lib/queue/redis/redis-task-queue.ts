@@ -66,16 +66,12 @@ export class RedisTaskQueue implements LeasingTaskQueue {
 
   async enqueue(tasks: readonly TaskEnvelope[]): Promise<EnqueueResult> {
     if (tasks.length === 0) return { outcomes: [], wakeConsumer: false };
-    const { keys } = this;
+    const { ready, delayed, consumerSlot, wake, index } = this.keys;
     const args = enqueueArgs(
       argContext(this.keys, this.#options),
       tasks.map((task) => validEnvelope({ ...task, enqueuedVia: 'redis' })),
     );
-    const reply = await this.#run(
-      scripts.enqueue,
-      [keys.ready, keys.delayed, keys.consumerSlot, keys.wake],
-      args,
-    );
+    const reply = await this.#run(scripts.enqueue, [ready, delayed, consumerSlot, wake, index], args);
     return enqueueResultOf(reply, tasks.length);
   }
 
@@ -104,7 +100,7 @@ export class RedisTaskQueue implements LeasingTaskQueue {
   async complete(token: string, successes: readonly TaskSuccess[]): Promise<AckOutcome[]> {
     if (successes.length === 0) return [];
     const args = completeArgs(argContext(this.keys, this.#options), token, successes);
-    const reply = await this.#run(scripts.complete, [this.keys.active], args);
+    const reply = await this.#run(scripts.complete, [this.keys.active, this.keys.succeeded], args);
     return ackOutcomesOf(successes, reply, 'complete');
   }
 
@@ -152,7 +148,7 @@ export class RedisTaskQueue implements LeasingTaskQueue {
     const { keys } = this;
     const reply = await this.#run(
       scripts.cancel,
-      [keys.ready, keys.delayed],
+      [keys.ready, keys.delayed, keys.cancelled],
       [keys.task(id), id, this.#now(), this.#options.resultTtlMs],
     );
     return expectReply(z.enum(['cancelled', 'not_found', 'running', 'finished']), reply, 'cancel');
@@ -194,7 +190,7 @@ export class RedisTaskQueue implements LeasingTaskQueue {
     const token = randomUUID();
     const reply = await this.#run(
       scripts.claimRun,
-      [keys.ready, keys.delayed, keys.active],
+      [keys.ready, keys.delayed, keys.active, keys.index],
       claimRunArgs(argContext(this.keys, this.#options), envelope, leaseMs, token),
     );
     return runClaimOf(reply, token);
@@ -206,7 +202,7 @@ export class RedisTaskQueue implements LeasingTaskQueue {
     const args = applyJournalArgs(argContext(this.keys, this.#options), entries);
     const reply = await this.#run(
       scripts.applyJournal,
-      [keys.ready, keys.delayed, keys.active, keys.dead],
+      [keys.ready, keys.delayed, keys.active, keys.dead, keys.index, keys.succeeded],
       args,
     );
     return expectReply(RedisInt, reply, 'apply-journal');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createApiApp } from '../../../lib/api/create-api-app.js';
 import { EnqueueUnavailableError, QueueUnavailableError } from '../../../lib/queue/errors.js';
 import { validEmail } from '../fakes/email-task.js';
-import { FAKE_TOKEN, fakeApiRuntime } from '../fakes/fake-api-runtime.js';
+import { FAKE_TOKEN, fakeApiRuntime, fakeOps } from '../fakes/fake-api-runtime.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are read field by field in assertions
 const json = async (response: Response): Promise<any> => response.json();
@@ -174,7 +174,12 @@ describe('createApiApp', () => {
     const down = async () => {
       throw new QueueUnavailableError('redis status: fetch failed (10.1.2.3)', 'redis');
     };
-    const { app, post } = setup({ status: down, cancel: down, deadLetters: { list: down, replay: down } });
+    const { app, post } = setup({
+      status: down,
+      cancel: down,
+      deadLetters: { list: down, replay: down },
+      ops: fakeOps({ replayDead: down }),
+    });
     for (const response of [
       await app.request('/tasks/t1', { headers: auth }),
       await app.request('/tasks/t1', { method: 'DELETE', headers: auth }),
@@ -244,27 +249,38 @@ describe('createApiApp', () => {
   });
 
   it('validates /dead limits and replay bodies', async () => {
-    const replays: [readonly string[] | undefined, number | undefined][] = [];
+    const replays: unknown[] = [];
     const { app, post } = setup({
-      deadLetters: {
-        list: async () => ({ tasks: [], redisReachable: true }),
-        replay: async (ids, limit) => {
-          replays.push([ids, limit]);
-          return ids ? [...ids] : ['a', 'b'];
+      ops: fakeOps({
+        replayDead: async (request) => {
+          replays.push(request);
+          return {
+            dryRun: request.dryRun,
+            count: 1,
+            byType: {},
+            byError: [],
+            foundIn: { redis: 1, sqs: 0 },
+            redisReachable: true,
+            replayed: request.dryRun ? [] : ['a'],
+            perSecond: request.perSecond,
+          };
         },
-      },
+      }),
     });
     for (const query of ['limit=0', 'limit=501', 'limit=abc', 'limit=1.5']) {
       expect((await app.request(`/dead?${query}`, { headers: auth })).status).toBe(422);
     }
     expect((await app.request('/dead?limit=500', { headers: auth })).status).toBe(200);
-    expect(await json(await post('/dead/replay', '', auth))).toEqual({ replayed: ['a', 'b'] });
-    expect(await json(await post('/dead/replay', { ids: ['x', 'y'] }))).toEqual({ replayed: ['x', 'y'] });
+    expect(await json(await post('/dead/replay', '', auth))).toMatchObject({
+      replayed: ['a'],
+      dryRun: false,
+    });
+    expect(await json(await post('/dead/replay', { ids: ['x', 'y'] }))).toMatchObject({ replayed: ['a'] });
     expect((await post('/dead/replay', { ids: [] })).status).toBe(422);
     expect((await post('/dead/replay', { limit: 10, extra: true })).status).toBe(422);
     expect(replays).toEqual([
-      [undefined, 100],
-      [['x', 'y'], 2],
+      { filter: {}, limit: 100, perSecond: 10, dryRun: false },
+      { filter: { ids: ['x', 'y'] }, limit: 2, perSecond: 10, dryRun: false },
     ]);
   });
 

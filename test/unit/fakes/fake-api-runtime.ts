@@ -1,5 +1,6 @@
 import type { ApiRuntime } from '../../../lib/api/api-env.js';
 import { EnqueueService } from '../../../lib/app/enqueue-service.js';
+import type { OpsUseCases } from '../../../lib/app/tandem-app.js';
 import { FailoverProducer } from '../../../lib/queue/failover/failover-producer.js';
 import { RedisGuard } from '../../../lib/queue/guard/redis-guard.js';
 import type { TaskStatus } from '../../../lib/queue/task-queue.js';
@@ -45,7 +46,41 @@ export function fakeApiRuntime(overrides: Partial<ApiRuntime> = {}) {
         sqs: { available: true, tasks: counts, deadLetters: counts, journal: counts },
       };
     },
+    ops: fakeOps(),
     ...overrides,
   };
   return { runtime, redis, sqs, logger, statuses };
+}
+
+/** The operator's use cases in memory: empty answers, each replaceable. */
+export function fakeOps(overrides: Partial<OpsUseCases> = {}): OpsUseCases {
+  const ops: OpsUseCases = {
+    listTasks: async () => ({ tasks: [], next: null }),
+    findByIdempotencyKey: async () => null,
+    stateCounts: async () => ({
+      queued: 0,
+      scheduled: 0,
+      running: 0,
+      succeeded: 0,
+      failed: 0,
+      dead: 0,
+      cancelled: 0,
+      exact: true,
+    }),
+    events: async () => [],
+    samples: async () => [],
+    redisUnreachableSince: () => undefined,
+    replayDead: async (request) => ({
+      dryRun: request.dryRun,
+      count: 0,
+      byType: {},
+      byError: [],
+      foundIn: { redis: 0, sqs: 0 },
+      redisReachable: true,
+      replayed: [],
+      perSecond: request.perSecond,
+    }),
+    flush: async () => {},
+  };
+  return { ...ops, ...overrides };
 }

@@ -3,7 +3,7 @@ import { defineScript } from '../redis-script.js';
 /**
  * Cancels a task that is not running and not finished.
  *
- * KEYS[1] ready   KEYS[2] delayed
+ * KEYS[1] ready   KEYS[2] delayed   KEYS[3] cancelled
  * ARGV[1] task key   ARGV[2] id   ARGV[3] now (ms)   ARGV[4] TTL of the cancelled record (ms)
  *
  * Returns 'cancelled', 'not_found', 'running' or 'finished'.
@@ -20,6 +20,7 @@ redis.call('ZREM', KEYS[1], id)
 redis.call('ZREM', KEYS[2], id)
 redis.call('HSET', key, 'state', 'cancelled', 'updatedAt', now)
 redis.call('PEXPIRE', key, tonumber(ARGV[4]))
+redis.call('ZADD', KEYS[3], now, id)
 return 'cancelled'
 `,
 );

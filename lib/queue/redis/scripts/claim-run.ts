@@ -1,11 +1,12 @@
 import { defineScript } from '../redis-script.js';
+import { LUA_TASK_INDEX } from './task-index.js';
 
 /**
  * The run claim for a task SQS delivered. A task can sit in both queues after a Redis→SQS flap (Redis
  * stored it but answered too late), or be redelivered by SQS; this script lets exactly one delivery run it.
  * When Redis has never seen the task, it records it here, as running via SQS, so the status view knows it.
  *
- * KEYS[1] ready   KEYS[2] delayed   KEYS[3] active
+ * KEYS[1] ready   KEYS[2] delayed   KEYS[3] active   KEYS[4] task index
  * ARGV[1] task key prefix   ARGV[2] idempotency key prefix   ARGV[3] now (ms)   ARGV[4] lease (ms)
  * ARGV[5] lease token   ARGV[6] id   ARGV[7] idempotency key hash ('' for none)   ARGV[8] idempotency TTL (ms)
  * ARGV[9] envelope JSON   ARGV[10] priority   ARGV[11] runAt   ARGV[12] maxAttempts   ARGV[13] type
@@ -15,7 +16,8 @@ import { defineScript } from '../redis-script.js';
  */
 export const claimRunScript = defineScript(
   'claim-run',
-  `
+  LUA_TASK_INDEX +
+    `
 local taskPrefix, idemPrefix = ARGV[1], ARGV[2]
 local now, leaseMs, token, id, idem = tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5], ARGV[6], ARGV[7]
 local key = taskPrefix .. id
@@ -38,6 +40,7 @@ if not state then
   redis.call('HSET', key, 'envelope', ARGV[9], 'attempt', attempt, 'maxAttempts', ARGV[12], 'type', ARGV[13],
     'priority', ARGV[10], 'runAt', ARGV[11], 'createdAt', ARGV[14])
   if idem ~= '' then redis.call('SET', idemPrefix .. idem, id, 'PX', tonumber(ARGV[8])) end
+  indexTask(KEYS[4], ARGV[14], id)
 else
   redis.call('ZREM', KEYS[1], id)
   redis.call('ZREM', KEYS[2], id)

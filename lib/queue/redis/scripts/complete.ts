@@ -3,7 +3,7 @@ import { defineScript } from '../redis-script.js';
 /**
  * Marks leased tasks succeeded, keeping their result for the status view until the TTL.
  *
- * KEYS[1] active
+ * KEYS[1] active   KEYS[2] succeeded
  * ARGV[1] task key prefix   ARGV[2] now (ms)   ARGV[3] lease token   ARGV[4] result TTL (ms)
  * ARGV[5] number of tasks, then 2 per task: id, result JSON ('' for none)
  *
@@ -23,6 +23,7 @@ for i = 0, tonumber(ARGV[5]) - 1 do
     redis.call('HDEL', key, 'lease', 'leaseUntil', 'lastError')
     redis.call('ZREM', KEYS[1], id)
     redis.call('PEXPIRE', key, ttl)
+    redis.call('ZADD', KEYS[2], now, id)
     table.insert(out, 'succeeded')
   else
     table.insert(out, 'lost')

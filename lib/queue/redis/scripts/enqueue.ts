@@ -1,11 +1,12 @@
 import { defineScript } from '../redis-script.js';
 import { LUA_SHARED } from './shared.js';
+import { LUA_TASK_INDEX } from './task-index.js';
 
 /**
  * Stores a batch of tasks, deduplicating by id and by idempotency key, and says whether a consumer must be
  * woken now (no consumer holds the slot) and whether a wake-up must be armed for the earliest scheduled task.
  *
- * KEYS[1] ready   KEYS[2] delayed   KEYS[3] consumer slot   KEYS[4] wake
+ * KEYS[1] ready   KEYS[2] delayed   KEYS[3] consumer slot   KEYS[4] wake   KEYS[5] task index
  * ARGV[1] task key prefix   ARGV[2] idempotency key prefix   ARGV[3] now (ms)   ARGV[4] idempotency TTL (ms)
  * ARGV[5] how long a wake-up holds the consumer slot (ms)   ARGV[6] number of tasks
  * then 8 per task: id, idempotency key hash ('' for none), envelope JSON, priority, runAt, maxAttempts, type, createdAt
@@ -16,6 +17,7 @@ import { LUA_SHARED } from './shared.js';
 export const enqueueScript = defineScript(
   'enqueue',
   LUA_SHARED +
+    LUA_TASK_INDEX +
     `
 local taskPrefix, idemPrefix = ARGV[1], ARGV[2]
 local now, idemTtl, wakeHold, count = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
@@ -49,6 +51,7 @@ for i = 0, count - 1 do
       storedReady = true
     end
     if idem ~= '' then redis.call('SET', idemPrefix .. idem, id, 'PX', idemTtl) end
+    indexTask(KEYS[5], ARGV[base + 7], id)
     table.insert(out, id); table.insert(out, state); table.insert(out, 0)
   end
 end
