@@ -262,7 +262,7 @@ describe('HTTP API through the Lambda adapter (API Gateway HTTP API v2 events)',
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.code).toBe('not_found');
     expect((await call({ method: 'DELETE', path: '/tasks/nope' })).status).toBe(404);
-    expect((await call({ method: 'GET', path: '/tasks' })).status).toBe(404);
+    expect((await call({ method: 'GET', path: '/no-such-route' })).status).toBe(404);
   });
 
   it('DELETE cancels a queued task (200), then answers 409 since it is finished', async () => {
@@ -297,7 +297,23 @@ describe('HTTP API through the Lambda adapter (API Gateway HTTP API v2 events)',
     const depth = { depth: expect.any(Number), oldestAgeMs: expect.any(Number) };
     const counts = { visible: 0, inFlight: 0, delayed: 0 };
     expect(queues.body).toEqual({
-      redis: { available: true, ready: depth, delayed: depth, active: depth, dead: depth },
+      redis: {
+        available: true,
+        ready: depth,
+        delayed: depth,
+        active: depth,
+        dead: depth,
+        counts: {
+          queued: 1,
+          scheduled: 1,
+          running: 0,
+          succeeded: 0,
+          failed: 0,
+          dead: 0,
+          cancelled: 0,
+          exact: true,
+        },
+      },
       sqs: { available: true, tasks: counts, deadLetters: counts, journal: counts },
     });
     expect(queues.body.redis.ready.depth).toBe(1);
@@ -338,7 +354,7 @@ describe('HTTP API through the Lambda adapter (API Gateway HTTP API v2 events)',
     await runtime.drain(() => 60_000);
     const all = await call({ method: 'POST', path: '/dead/replay' });
     expect(all.status).toBe(200);
-    expect(all.body).toEqual({ replayed: [body.id] });
+    expect(all.body).toMatchObject({ replayed: [body.id], dryRun: false, count: 1 });
     expect((await call({ method: 'GET', path: '/dead' })).body.tasks).toEqual([]);
   });
 
