@@ -72,8 +72,10 @@ export async function bulkReplay(
 ): Promise<BulkReplayResult> {
   const { candidates, redisReachable } = await selectCandidates(options, request);
   const result = summarize(candidates, request, redisReachable);
-  if (request.dryRun || candidates.length === 0) return result;
+  if (request.dryRun) return result;
+  // Not even "nothing to replay" while Redis is away: its dead tasks could not be seen.
   if (!redisReachable) throw new QueueUnavailableError('redis cannot take a replay right now', 'redis');
+  if (candidates.length === 0) return result;
 
   const now = (options.clock ?? Date.now)();
   const startOf = (index: number) => now + Math.floor((index * 1000) / request.perSecond);

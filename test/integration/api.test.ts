@@ -264,7 +264,7 @@ describe('HTTP API through the Lambda adapter (API Gateway HTTP API v2 events)',
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.code).toBe('not_found');
     expect((await call({ method: 'DELETE', path: '/tasks/nope' })).status).toBe(404);
-    expect((await call({ method: 'GET', path: '/tasks' })).status).toBe(404);
+    expect((await call({ method: 'GET', path: '/no-such-route' })).status).toBe(404);
   });
 
   it('DELETE cancels a queued task (200), then answers 409 since it is finished', async () => {
@@ -298,11 +298,31 @@ describe('HTTP API through the Lambda adapter (API Gateway HTTP API v2 events)',
     expect(queues.status).toBe(200);
     const depth = { depth: expect.any(Number), oldestAgeMs: expect.any(Number) };
     const counts = { visible: 0, inFlight: 0, delayed: 0 };
-    // On the task queue: the two wake-ups, one now (no consumer ran) and one for the delayed task.
-    const wakeUps = { visible: 1, inFlight: 0, delayed: 1 };
     expect(queues.body).toEqual({
-      redis: { available: true, ready: depth, delayed: depth, active: depth, dead: depth },
-      sqs: { available: true, tasks: wakeUps, deadLetters: counts, journal: counts },
+      redis: {
+        available: true,
+        ready: depth,
+        delayed: depth,
+        active: depth,
+        dead: depth,
+        counts: {
+          queued: 1,
+          scheduled: 1,
+          running: 0,
+          succeeded: 0,
+          failed: 0,
+          dead: 0,
+          cancelled: 0,
+          exact: true,
+        },
+      },
+      // On the task queue: the two wake-ups, one now (no consumer ran) and one for the delayed task.
+      sqs: {
+        available: true,
+        tasks: { visible: 1, inFlight: 0, delayed: 1 },
+        deadLetters: counts,
+        journal: counts,
+      },
     });
     expect(queues.body.redis.ready.depth).toBe(1);
     expect(queues.body.redis.delayed.depth).toBe(1);
@@ -342,7 +362,7 @@ describe('HTTP API through the Lambda adapter (API Gateway HTTP API v2 events)',
     await runtime.drain(() => 60_000);
     const all = await call({ method: 'POST', path: '/dead/replay' });
     expect(all.status).toBe(200);
-    expect(all.body).toEqual({ replayed: [body.id] });
+    expect(all.body).toMatchObject({ replayed: [body.id], dryRun: false, count: 1 });
     expect((await call({ method: 'GET', path: '/dead' })).body.tasks).toEqual([]);
   });
 

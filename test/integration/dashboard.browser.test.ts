@@ -110,10 +110,9 @@ describe('the dashboard in Chromium', () => {
     expect(await page.textContent('[data-count="scheduled"]')).toBe('3');
     expect(await page.textContent('[data-depth="sqs.tasks"]')).toBe('0');
     expect(await page.isHidden('#banner')).toBe(true);
-    // The reconciler's samples draw the charts (one a pass).
-    await page.waitForFunction(
-      `(document.querySelector('polyline[data-series="delayed"]')?.getAttribute('points') ?? '').includes(' ')`,
-    );
+    // The reconciler's samples draw the charts (one a pass): the next one holds the three delayed tasks.
+    await stack.reconcileNow();
+    await page.waitForSelector('svg[aria-label="Redis depth"] text.tick:text-is("3")', { timeout: 10_000 });
     await shot(page, 'overview');
     await page.close();
   });

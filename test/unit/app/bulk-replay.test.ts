@@ -127,5 +127,8 @@ describe('bulk replay', () => {
     });
     await expect(bulkReplay(options, request())).rejects.toBeInstanceOf(QueueUnavailableError);
     expect(taken).toEqual([]);
+    const empty = world(0);
+    empty.ops.down = true;
+    await expect(bulkReplay(empty.options, request())).rejects.toBeInstanceOf(QueueUnavailableError);
   });
 });
