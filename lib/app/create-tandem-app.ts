@@ -3,7 +3,13 @@ import type { Redis } from '@upstash/redis';
 import type { Config } from '../config/config-schema.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import { createQueueAdapters, type QueueAdapters, type QueuePorts, toQueuePorts } from '../queue/index.js';
+import {
+  createQueueAdapters,
+  type QueueAdapters,
+  type QueuePorts,
+  QueueUnavailableError,
+  toQueuePorts,
+} from '../queue/index.js';
 import { catchUpJournal, type JournalCatchUp } from '../reconcile/catch-up-journal.js';
 import { reconcile } from '../reconcile/reconcile.js';
 import { drainQueue } from '../runner/drain-queue.js';
@@ -141,6 +147,23 @@ function lookupUseCases(ports: QueuePorts): Pick<TandemApp, 'status' | 'cancel'>
   };
 }
 
+/**
+ * A wake-up's drain, after the batch's own tasks are settled: its failure (Redis away) must not fail the
+ * batch, whose records would then all come back. The wake-up is spent; the reconciler's pass arms the next.
+ */
+async function drainAfterWake(
+  drain: (remainingTimeMs: () => number) => Promise<unknown>,
+  remainingTimeMs: () => number,
+  logger: Logger,
+): Promise<void> {
+  try {
+    await drain(remainingTimeMs);
+  } catch (error) {
+    if (!(error instanceof QueueUnavailableError)) throw error;
+    logger.warn('wake-up: Redis unavailable, nothing drained; the reconciler arms the next', { error });
+  }
+}
+
 interface ConsumeParts {
   config: Config;
   registry: TaskRegistry;
@@ -187,7 +210,7 @@ function consumeUseCases({ config, registry, logger, telemetry, ports, consumerI
         onTaskRun: telemetry.taskRun('sqs'),
       });
       telemetry.sqsBatch(records.length, result, performance.now() - started);
-      if (result.outcomes.wake > 0) await this.drain(remainingTimeMs);
+      if (result.outcomes.wake > 0) await drainAfterWake(this.drain, remainingTimeMs, logger);
       return result;
     },
   };

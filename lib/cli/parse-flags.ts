@@ -3,6 +3,11 @@ import { CliUsageError } from './exit-codes.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
+/** What `parseFlags` returns: node's parseArgs result for these options. */
+export type ParsedFlags<O extends Options> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>
+>;
+
 /**
  * A command's flags and positional arguments; an unknown flag, a missing value or the wrong number of
  * positionals is a usage error naming the command.
@@ -12,10 +17,8 @@ export function parseFlags<const O extends Options>(
   args: readonly string[],
   options: O,
   positionals: { min: number; max: number } = { min: 0, max: 0 },
-) {
-  let parsed: ReturnType<
-    typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>
-  >;
+): ParsedFlags<O> {
+  let parsed: ParsedFlags<O>;
   try {
     parsed = parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
   } catch (error) {
