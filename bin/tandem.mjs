@@ -1,10 +1,18 @@
 #!/usr/bin/env node
-// `tandem`: Tandem's command line (lib/cli), over the HTTP API. The CLI is TypeScript run through tsx's
-// loader, like the rest of this repository; configured by TANDEM_URL and TANDEM_TOKEN (or --url, --token).
-import { register } from 'tsx/esm/api';
+// `tandem`: Tandem's command line (lib/cli), over the HTTP API; configured by TANDEM_URL and TANDEM_TOKEN
+// (or --url, --token). In this repository it runs the TypeScript sources through tsx's loader; installed
+// from the package, it runs the built `dist/cli`.
+import { existsSync } from 'node:fs';
 
-register();
-const { runCli } = await import('../lib/cli/index.ts');
+const source = new URL('../lib/cli/index.ts', import.meta.url);
+let runCli;
+if (existsSync(source)) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ runCli } = await import(source.href));
+} else {
+  ({ runCli } = await import(new URL('../dist/cli/index.js', import.meta.url).href));
+}
 const stop = new AbortController();
 process.once('SIGINT', () => stop.abort());
 process.exitCode = await runCli(process.argv.slice(2), {

@@ -131,10 +131,20 @@ async function inApp(command: string, args: string[]) {
 }
 
 describe('npm pack', () => {
-  it('ships the built package and the README, not the sources, tests or tooling', () => {
+  it('ships the built package, the CLI launcher and the README, not the sources, tests or tooling', () => {
     const paths = packed.files.map((file) => file.path);
-    for (const path of paths) expect(path).toMatch(/^(dist\/.+\.(js|d\.ts)|README\.md|package\.json)$/);
-    expect(paths).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'package.json']));
+    for (const path of paths) {
+      expect(path).toMatch(/^(dist\/.+\.(js|d\.ts)|bin\/tandem\.mjs|README\.md|package\.json)$/);
+    }
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'dist/index.js',
+        'dist/index.d.ts',
+        'dist/cli/index.js',
+        'bin/tandem.mjs',
+        'package.json',
+      ]),
+    );
   });
 
   it('holds every file its exports name', async () => {
