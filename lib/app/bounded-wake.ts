@@ -1,12 +1,10 @@
 import type { Logger } from '../observability/logger.js';
-
-/** Default budget of a wake-up after tasks are stored. */
-export const WAKE_TIMEOUT_MS = 1000;
+import { boundedSender } from '../queue/wake/send-wake.js';
 
 /**
- * Starts a consumer with a budget of its own. The work is stored whatever happens here: a wake-up that
- * throws or hangs only delays it until the reconciler's next pass, so its failure is logged, never thrown,
- * and it never holds the caller past `timeoutMs`.
+ * A consumer waker of the caller's own (a test's, an embedder's) behind the same budget as Tandem's own
+ * wake-ups (`boundedSender`): the work is stored whatever happens here, so a waker that throws or hangs is
+ * logged, never thrown, and never holds the caller past `timeoutMs` (default 1 s).
  *
  * @example
  * const wake = boundedWake(() => waker(), { logger });
@@ -14,19 +12,11 @@ export const WAKE_TIMEOUT_MS = 1000;
  */
 export function boundedWake(
   wakeConsumer: () => Promise<void>,
-  { logger, timeoutMs = WAKE_TIMEOUT_MS }: { logger: Logger; timeoutMs?: number },
+  { logger, timeoutMs }: { logger: Logger; timeoutMs?: number },
 ): () => Promise<void> {
-  return async () => {
-    let timer: NodeJS.Timeout | undefined;
-    const budget = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, timeoutMs);
-    });
-    try {
-      await Promise.race([Promise.resolve().then(wakeConsumer), budget]);
-    } catch (error) {
-      logger.warn('could not wake a consumer; the reconciler will', { error });
-    } finally {
-      clearTimeout(timer);
-    }
-  };
+  const send = boundedSender(() => wakeConsumer(), {
+    ...(timeoutMs !== undefined && { timeoutMs }),
+    onError: (error) => logger.warn('could not wake a consumer; the reconciler will', { error }),
+  });
+  return () => send(0);
 }
