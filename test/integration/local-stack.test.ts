@@ -11,6 +11,7 @@ import { createRedisClient } from '../../lib/queue/redis/create-redis-client.js'
 import { RedisTaskQueue } from '../../lib/queue/redis/redis-task-queue.js';
 import { type LocalStack, startLocalStack } from '../../local/index.js';
 import { startRestBridge } from '../../local/rest-bridge/index.js';
+import { localStackApi } from '../support/local-stack-api.js';
 import { type RedisServer, startRedisServer } from '../support/redis-server.js';
 import { type SqsEmulator, startSqsEmulator } from '../support/sqs-emulator.js';
 import { waitFor } from '../support/wait-for.js';
@@ -344,24 +345,7 @@ function httpTask(path: string) {
   return { type: 'http', payload: { url: receiver.url(path), body: { hello: 'world' } } };
 }
 
-async function api(
-  stack: LocalStack,
-  method: string,
-  path: string,
-  body?: unknown,
-  // biome-ignore lint/suspicious/noExplicitAny: bodies are checked by the assertions that read them
-): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${stack.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${stack.token}`,
-      ...(body !== undefined && { 'content-type': 'application/json' }),
-    },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
+const api = localStackApi;
 
 async function stateOf(stack: LocalStack, id: string): Promise<string | undefined> {
   const { status, body } = await api(stack, 'GET', `/tasks/${id}`);

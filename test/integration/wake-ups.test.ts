@@ -10,6 +10,7 @@ import { silentLogger } from '../../lib/observability/logger.js';
 import { createSqsClient, toQueuePorts } from '../../lib/queue/index.js';
 import { defineTask } from '../../lib/tasks/define-task.js';
 import { type LocalStack, sqsPollQueue, startLocalStack, startSqsEventSource } from '../../local/index.js';
+import { localStackApi } from '../support/local-stack-api.js';
 import { type RedisServer, startRedisServer } from '../support/redis-server.js';
 import { startTandemHarness, type TandemHarness } from '../support/tandem-harness.js';
 import { waitFor } from '../support/wait-for.js';
@@ -117,19 +118,7 @@ function httpTask(path: string) {
   return { type: 'http', payload: { url: receiver.url(path), body: { at: Date.now() } } };
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: bodies are checked by the assertions that read them
-async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${stack.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${stack.token}`,
-      ...(body !== undefined && { 'content-type': 'application/json' }),
-    },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
+const api = (method: string, path: string, body?: unknown) => localStackApi(stack, method, path, body);
 
 interface TimedReceiver {
   url(path: string): string;
