@@ -47,12 +47,20 @@ export function appTelemetry(logger: Logger, metrics: Metrics) {
       // Always published, zero included, so that alarms on them have data points.
       metrics.add('DuplicatesSuppressed', result.outcomes.duplicate, { at: 'consume' });
       metrics.add('UnverifiedRuns', result.unverifiedRuns, { via: 'sqs' });
+      if (result.throttled > 0) metrics.add('Throttled', result.throttled, { via: 'sqs' });
+      if (result.limitsUnenforced > 0) {
+        metrics.add('LimitsUnenforced', result.limitsUnenforced);
+        logger.warn("limited tasks ran with this container's limits only: Redis was unreachable", {
+          tasks: result.limitsUnenforced,
+        });
+      }
       metrics.add('BatchItemFailures', result.batchItemFailures.length, { via: 'sqs' });
       metrics.add('ConsumeDuration', Math.round(durationMs), { via: 'sqs' });
       logger.info('sqs batch processed', {
         records,
         outcomes: result.outcomes,
         unverifiedRuns: result.unverifiedRuns,
+        throttled: result.throttled,
         failures: result.batchItemFailures.length,
       });
     },
@@ -62,6 +70,7 @@ export function appTelemetry(logger: Logger, metrics: Metrics) {
         if (count > 0) metrics.add('TaskOutcome', count, { via: 'redis', outcome });
       }
       metrics.add('TasksClaimed', summary.claimed, { via: 'redis' });
+      if (summary.throttled > 0) metrics.add('Throttled', summary.throttled, { via: 'redis' });
       metrics.add('ConsumeDuration', Math.round(durationMs), { via: 'redis' });
     },
   };

@@ -12,6 +12,7 @@ import {
 } from '../queue/index.js';
 import { catchUpJournal, type JournalCatchUp } from '../reconcile/catch-up-journal.js';
 import { reconcile } from '../reconcile/reconcile.js';
+import { ContainerLimits } from '../runner/container-limits.js';
 import { drainQueue } from '../runner/drain-queue.js';
 import { processSqsBatch } from '../runner/process-sqs-batch.js';
 import type { TaskDefinition } from '../tasks/define-task.js';
@@ -176,6 +177,8 @@ interface ConsumeParts {
 /** The two ways a task is run: a drain of Redis (a wake-up) and an SQS batch, each measured. */
 function consumeUseCases({ config, registry, logger, telemetry, ports, consumerId }: ConsumeParts) {
   const { redis, journal } = ports;
+  // Lives as long as the app (the container): the limits it keeps while Redis cannot be asked.
+  const containerLimits = new ContainerLimits();
   return {
     async drain(remainingTimeMs: () => number, stopSignal?: AbortSignal) {
       const started = performance.now();
@@ -206,6 +209,7 @@ function consumeUseCases({ config, registry, logger, telemetry, ports, consumerI
         redis,
         leaseMs: config.queue.leaseMs,
         concurrency: config.queue.concurrency,
+        containerLimits,
         remainingTimeMs,
         onTaskRun: telemetry.taskRun('sqs'),
       });

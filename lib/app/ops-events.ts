@@ -20,6 +20,8 @@ export const OpsEventKinds = {
   deadLettered: 'dead-lettered',
   /** Dead tasks queued again, one by one or in bulk. */
   replayed: 'replayed',
+  /** Limited tasks an SQS batch ran with only this container's limits, Redis being unreachable. */
+  limitsUnenforced: 'limits-unenforced',
 } as const;
 export type OpsEventKind = (typeof OpsEventKinds)[keyof typeof OpsEventKinds];
 
@@ -39,6 +41,7 @@ export type OpsEvent = EventBase &
     | { kind: 'reaped'; requeued: number; dead: number }
     | { kind: 'dead-lettered'; via: Backend; tasks: number }
     | { kind: 'replayed'; tasks: number; ids: string[]; bulk: boolean }
+    | { kind: 'limits-unenforced'; tasks: number }
   );
 
 /** A depth sample, one per reconciler pass: what each backend held (null when it could not answer). */

@@ -23,6 +23,8 @@ export function withOpsTimeline(telemetry: AppTelemetry, recorder: OpsRecorder):
       telemetry.sqsBatch(records, result, durationMs);
       const dead = result.outcomes.dead;
       if (dead > 0) recorder.record({ kind: 'dead-lettered', via: 'sqs', tasks: dead });
+      const unenforced = result.limitsUnenforced;
+      if (unenforced > 0) recorder.record({ kind: 'limits-unenforced', tasks: unenforced });
     },
     drain(summary, durationMs) {
       telemetry.drain(summary, durationMs);

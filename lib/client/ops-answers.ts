@@ -18,7 +18,7 @@ export type StateCounts = Record<TaskState, number> & {
 
 /**
  * One record of the operations timeline. `kind` is one of `breaker`, `failover`, `unavailable`, `outage`,
- * `journal-replayed`, `reaped`, `dead-lettered`, `replayed`; the other fields depend on it (see the README).
+ * `journal-replayed`, `reaped`, `dead-lettered`, `replayed`, `limits-unenforced`; the other fields depend on it (see the README).
  */
 export interface TimelineEvent {
   /** Its entry id: its place in the order stored. */

@@ -49,6 +49,13 @@ export const MetricCatalog = {
   UnverifiedRuns: { unit: 'Count', dimensions: ['via'] },
   /** SQS records handed back to the queue for a later retry. */
   BatchItemFailures: { unit: 'Count', dimensions: ['via'] },
+  /**
+   * Tasks held back by a concurrency or rate limit: at `redis` parked by a claim until their key has room,
+   * at `sqs` records hidden or re-sent for later.
+   */
+  Throttled: { unit: 'Count', dimensions: ['via'] },
+  /** Runs of limited tasks only this container's limits held, because Redis could not be asked. */
+  LimitsUnenforced: { unit: 'Count', dimensions: [] },
   /** Length of one consume invocation. */
   ConsumeDuration: { unit: 'Milliseconds', dimensions: ['via'] },
 

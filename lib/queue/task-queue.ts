@@ -44,6 +44,8 @@ export interface Lease {
   nextDueAt?: number;
   /** A wake-up armed for the end of this lease: send it with this DelaySeconds. */
   armWake?: number;
+  /** Ready tasks this claim moved to their key's waiting set because the key was at a limit. */
+  throttled: number;
 }
 
 /** A consumer left: what is still runnable, and a wake-up armed for when work next becomes due. */
@@ -52,11 +54,15 @@ export interface SlotRelease {
   armWake?: number;
 }
 
-/** What the acks of failed attempts did, and a wake-up armed for the earliest retry. */
-export interface FailResult {
+/**
+ * What acks did, and a wake-up they armed: for the earliest retry, or for now when a freed concurrency slot
+ * let waiting tasks in while no consumer is draining.
+ */
+export interface AckResult {
   outcomes: AckOutcome[];
   armWake?: number;
 }
+export type FailResult = AckResult;
 
 /** The reconciler's promotion: what moved, and whether a consumer (now, or later) must be woken. */
 export interface Promotion {
@@ -126,7 +132,9 @@ export interface RedisDepths {
 export type RunClaim =
   | { decision: 'run'; token: string; attempt: number }
   | { decision: 'duplicate'; state: TaskState }
-  | { decision: 'busy' };
+  | { decision: 'busy' }
+  /** Over a limit; `opensAt` when a rate window opens (epoch ms), absent when a concurrency slot is awaited. */
+  | { decision: 'throttled'; opensAt?: number };
 
 /**
  * What Redis missed while unreachable, written back later: a task accepted via SQS (`accepted`, attempt 0),
@@ -151,7 +159,7 @@ export interface LeasingTaskQueue extends TaskSink {
   claim(request: ClaimRequest): Promise<Lease>;
   /** Frees the consumer slot; returns the tasks ready or due, so a leaving consumer can stay when work arrived. */
   releaseConsumerSlot(consumerId: string): Promise<SlotRelease>;
-  complete(token: string, successes: readonly TaskSuccess[]): Promise<AckOutcome[]>;
+  complete(token: string, successes: readonly TaskSuccess[]): Promise<AckResult>;
   /** Retry (at `retryAt`) or bury, per task. */
   fail(token: string, failures: readonly TaskFailure[]): Promise<FailResult>;
   /** Returns the ids whose lease is still held, now extended. */

@@ -43,6 +43,8 @@ export interface DrainSummary {
   lost: number;
   /** Outcomes that went to the journal because Redis did not take the ack. */
   journaled: number;
+  /** Ready tasks the claims parked because their key was at a limit (they run when it has room). */
+  throttled: number;
 }
 
 /**
@@ -62,6 +64,7 @@ export async function drainQueue(options: DrainOptions): Promise<DrainSummary> {
     released: 0,
     lost: 0,
     journaled: 0,
+    throttled: 0,
   };
   const slotTtlMs = options.leaseMs * 2;
 
@@ -72,6 +75,7 @@ export async function drainQueue(options: DrainOptions): Promise<DrainSummary> {
       consumerId,
       slotTtlMs,
     });
+    summary.throttled += lease.throttled;
     if (lease.tasks.length === 0) {
       if (await lingerFor(options, lease.nextDueAt, margin)) continue;
       // Leave only if nothing arrived while we were deciding to leave; the slot's release arms the wake-up
@@ -143,7 +147,7 @@ async function acknowledge(
   }
   try {
     for (const outcome of [
-      ...(await queue.complete(token, successes)),
+      ...(await queue.complete(token, successes)).outcomes,
       ...(await queue.fail(token, failures)).outcomes,
     ]) {
       if (outcome.state === 'lost') summary.lost += 1;

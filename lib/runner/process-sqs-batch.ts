@@ -5,6 +5,8 @@ import type { JournalPort, SqsDelivery } from '../queue/queue-ports.js';
 import type { LeasingTaskQueue, RunClaim } from '../queue/task-queue.js';
 import type { TaskEnvelope } from '../tasks/task-envelope.js';
 import type { TaskRegistry } from '../tasks/task-registry.js';
+import type { ContainerLimits } from './container-limits.js';
+import { deferOverLimit } from './defer-over-limit.js';
 import { executeTask, type TaskRun } from './execute-task.js';
 import { mapWithConcurrency } from './map-with-concurrency.js';
 import { failureOf, journalEntryOf, type Settlement, settleRun } from './settle-policy.js';
@@ -19,6 +21,8 @@ export interface SqsBatchOptions {
   redis: Pick<LeasingTaskQueue, 'claimRun' | 'complete' | 'fail'>;
   leaseMs: number;
   concurrency: number;
+  /** The limits this container keeps while Redis cannot be asked (one instance per container). */
+  containerLimits: ContainerLimits;
   remainingTimeMs: () => number;
   safetyMarginMs?: number;
   /** Told of every attempt as it ends (metrics of outcome and duration). */
@@ -36,17 +40,29 @@ export const RecordOutcomes = [
   'hopped',
   'invalid',
   'deferred',
+  'throttled',
   'error',
 ] as const;
 export type RecordOutcome = (typeof RecordOutcomes)[number];
 
 /** Outcomes whose record must come back: reported in `batchItemFailures`. */
-const REDELIVERED: ReadonlySet<RecordOutcome> = new Set(['retry', 'busy', 'deferred', 'error']);
+const REDELIVERED: ReadonlySet<RecordOutcome> = new Set(['retry', 'busy', 'deferred', 'throttled', 'error']);
 
 export interface SqsBatchResult extends SQSBatchResponse {
   outcomes: Record<RecordOutcome, number>;
   /** Runs made while Redis could not confirm the task had not run elsewhere: possible duplicates. */
   unverifiedRuns: number;
+  /** Records held back by a limit: hidden for a while ('throttled') or re-sent for later (among 'hopped'). */
+  throttled: number;
+  /** Runs of limited tasks that only this container's limits held, Redis being unreachable. */
+  limitsUnenforced: number;
+}
+
+interface RecordResult {
+  outcome: RecordOutcome;
+  unverified?: boolean;
+  throttled?: boolean;
+  unenforced?: boolean;
 }
 
 // SQS caps a visibility timeout at 12 hours.
@@ -68,7 +84,7 @@ export async function processSqsBatch(
     number
   >;
   const failures: { itemIdentifier: string }[] = [];
-  let unverifiedRuns = 0;
+  const counts = { unverifiedRuns: 0, throttled: 0, limitsUnenforced: 0 };
   await mapWithConcurrency(records, options.concurrency, async (input) => {
     const parsed = parseSqsRecord(input);
     let outcome: RecordOutcome;
@@ -82,7 +98,9 @@ export async function processSqsBatch(
       } else {
         const processed = await processRecord(parsed.record, parsed.task, parsed.receiveCount, options);
         outcome = processed.outcome;
-        if (processed.unverified) unverifiedRuns += 1;
+        if (processed.unverified) counts.unverifiedRuns += 1;
+        if (processed.throttled) counts.throttled += 1;
+        if (processed.unenforced) counts.limitsUnenforced += 1;
       }
     } catch (error) {
       const messageId = parsed.ok ? parsed.record.messageId : undefined;
@@ -92,7 +110,7 @@ export async function processSqsBatch(
     outcomes[outcome] += 1;
     if (REDELIVERED.has(outcome) && parsed.ok) failures.push({ itemIdentifier: parsed.record.messageId });
   });
-  return { batchItemFailures: failures, outcomes, unverifiedRuns };
+  return { batchItemFailures: failures, outcomes, ...counts };
 }
 
 async function processRecord(
@@ -100,7 +118,7 @@ async function processRecord(
   task: TaskEnvelope,
   receiveCount: number,
   options: SqsBatchOptions,
-): Promise<{ outcome: RecordOutcome; unverified?: boolean }> {
+): Promise<RecordResult> {
   const { delivery, logger } = options;
   const clock = options.clock ?? Date.now;
   const early = task.runAt - clock();
@@ -122,12 +140,25 @@ async function processRecord(
     await delivery.changeVisibility(record.receiptHandle, Math.ceil(options.leaseMs / 1000));
     return { outcome: 'busy' };
   }
+  // Redis keeps the limits when it answers; when it cannot, this container keeps them for its own runs.
+  const holdBack = async (opensAt: number | undefined): Promise<RecordResult> => {
+    const wait = { opensAt, receiveCount, now: clock() };
+    return { outcome: await deferOverLimit(delivery, record, task, wait), throttled: true };
+  };
+  if (claim?.decision === 'throttled') return holdBack(claim.opensAt);
+  const admission = claim === undefined && task.limits ? options.containerLimits.admit(task) : undefined;
+  if (admission?.admitted === false) return holdBack(admission.opensAt);
   const running: TaskEnvelope = { ...task, attempt: claim ? claim.attempt : task.attempt + receiveCount };
-  const run = await executeTask(options.registry, running, {
-    via: 'sqs',
-    logger,
-    timeoutMs: Math.min(task.timeoutMs, timeLeft),
-  });
+  let run: TaskRun;
+  try {
+    run = await executeTask(options.registry, running, {
+      via: 'sqs',
+      logger,
+      timeoutMs: Math.min(task.timeoutMs, timeLeft),
+    });
+  } finally {
+    if (admission?.admitted) admission.release();
+  }
   options.onTaskRun?.(running, run);
   const settlement = settleRun(options.registry, running, run, clock());
   await settleRecord(record, running, settlement, options);
@@ -135,6 +166,7 @@ async function processRecord(
   return {
     outcome: settlement.state === 'failed' ? 'retry' : settlement.state,
     unverified: claim === undefined,
+    unenforced: admission !== undefined,
   };
 }
 
@@ -196,7 +228,7 @@ async function recordOutcome(
     try {
       const [outcome] =
         settlement.state === 'succeeded'
-          ? await redis.complete(token, [{ id: task.id, result: settlement.result }])
+          ? (await redis.complete(token, [{ id: task.id, result: settlement.result }])).outcomes
           : (await redis.fail(token, [failureOf(task.id, settlement)])).outcomes;
       if (outcome && outcome.state !== 'lost') return;
     } catch (error) {

@@ -3,6 +3,7 @@ import { safeParse } from 'zod/mini';
 import { TaskValidationError } from './errors.js';
 import { NewTaskSchema } from './new-task.js';
 import type { TaskEnvelope } from './task-envelope.js';
+import { limitsOf } from './task-limits.js';
 import type { TaskRegistry } from './task-registry.js';
 
 const nextUlid = monotonicFactory();
@@ -14,7 +15,9 @@ export interface BuildEnvelopeOptions {
 
 /**
  * Turns a caller's request into a complete envelope, or throws {@link TaskValidationError} with the zod
- * issues: unknown type, bad options, or a payload that fails the type's own schema. Nothing is stored
+ * issues: unknown type, bad options, a payload that fails the type's own schema, or a limit key that cannot be
+ * computed. The limit keys are computed here, once: both queues and the consumers read them from the envelope.
+ * Nothing is stored
  * before this has succeeded.
  */
 export function buildEnvelope(
@@ -31,6 +34,7 @@ export function buildEnvelope(
     const issues = payload.error.issues.map((issue) => ({ ...issue, path: ['payload', ...issue.path] }));
     throw new TaskValidationError(`payload does not match task type "${task.type}"`, issues);
   }
+  const limits = limitsOf(task.type, definition, payload.data, task);
   const id = task.id ?? nextUlid(now);
   const runAt = task.runAt !== undefined ? Date.parse(task.runAt) : now + (task.delaySeconds ?? 0) * 1000;
   return {
@@ -47,5 +51,6 @@ export function buildEnvelope(
     traceId: traceId ?? id,
     createdAt: now,
     enqueuedVia: 'redis',
+    ...(limits && { limits }),
   };
 }

@@ -1,6 +1,7 @@
 import type * as z from 'zod/mini';
 import { DEFAULT_RETRY, type RetryPolicy } from './backoff.js';
 import type { Backend } from './task-envelope.js';
+import { type ConcurrencyLimit, checkDeclaredLimits, type RateLimit } from './task-limits.js';
 
 /** The structured logger a handler receives; every line already carries task id, trace id and path. */
 export interface TaskLogger {
@@ -32,6 +33,8 @@ export interface TaskDefinition<Schema extends TaskSchema = TaskSchema> {
   handler: (payload: z.output<Schema>, context: TaskContext) => Promise<unknown>;
   retry: RetryPolicy;
   timeoutMs: number;
+  concurrency?: ConcurrencyLimit<z.output<Schema>>;
+  rateLimit?: RateLimit<z.output<Schema>>;
 }
 
 export interface DefineTaskOptions<Schema extends TaskSchema> {
@@ -42,6 +45,10 @@ export interface DefineTaskOptions<Schema extends TaskSchema> {
   retry?: Partial<RetryPolicy>;
   /** Deadline of one attempt; default 30 s. */
   timeoutMs?: number;
+  /** At most `limit` running at once per key (the key function gets the parsed payload). */
+  concurrency?: ConcurrencyLimit<z.output<Schema>>;
+  /** At most `limit` starts in any `periodMs` per key. */
+  rateLimit?: RateLimit<z.output<Schema>>;
 }
 
 export const DEFAULT_TASK_TIMEOUT_MS = 30_000;
@@ -56,15 +63,21 @@ export const DEFAULT_TASK_TIMEOUT_MS = 30_000;
  *   retry: { maxAttempts: 3 },
  *   handler: async ({ userId }, { signal }) => mailer.send(userId, { signal }),
  * });
+ *
+ * @throws TaskValidationError when a limit is impossible (not a whole number, out of range)
  */
 export function defineTask<Schema extends TaskSchema>(
   options: DefineTaskOptions<Schema>,
 ): TaskDefinition<Schema> {
+  const { concurrency, rateLimit } = options;
+  checkDeclaredLimits(options.type, { concurrency, rateLimit });
   return {
     type: options.type,
     schema: options.schema,
     handler: options.handler,
     retry: { ...DEFAULT_RETRY, ...options.retry },
     timeoutMs: options.timeoutMs ?? DEFAULT_TASK_TIMEOUT_MS,
+    ...(concurrency && { concurrency }),
+    ...(rateLimit && { rateLimit }),
   };
 }

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { JsonPayloadSchema } from './json-payload.js';
 import { IdempotencyKeySchema, MAX_PRIORITY, TaskIdSchema, TaskTypeSchema } from './task-envelope.js';
+import { LimitKeySchema } from './task-limits.js';
 
 const MAX_DELAY_SECONDS = 365 * 86_400;
 
@@ -21,6 +22,10 @@ export const NewTaskSchema = z
     priority: intBetween(0, MAX_PRIORITY),
     maxAttempts: intBetween(1, 100),
     timeoutSeconds: intBetween(1, 900),
+    /** Counts the task against this key instead of the one its type's `concurrency.key` computes. */
+    concurrencyKey: z.optional(LimitKeySchema),
+    /** Counts the task against this key instead of the one its type's `rateLimit.key` computes. */
+    rateLimitKey: z.optional(LimitKeySchema),
   })
   .check(
     z.refine((task) => task.delaySeconds === undefined || task.runAt === undefined, {

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { useEnglishIssues } from '../validation/index.js';
 import { JsonPayloadSchema } from './json-payload.js';
+import { TaskLimitsSchema } from './task-limits.js';
 
 useEnglishIssues();
 
@@ -57,6 +58,8 @@ export const TaskEnvelopeSchema = z.strictObject({
   traceId: z.string().check(z.minLength(1), z.maxLength(128)),
   createdAt: count(),
   enqueuedVia: z.enum(['redis', 'sqs']),
+  /** Its flow-control keys and limits, fixed at enqueue (see docs/architecture.md, "Flow control"). */
+  limits: z.optional(TaskLimitsSchema),
 });
 
 export type TaskEnvelope = z.infer<typeof TaskEnvelopeSchema>;

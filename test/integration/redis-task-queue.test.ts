@@ -208,7 +208,7 @@ describe.each(transports)('RedisTaskQueue over %s', (_transport, makeTransport) 
       clock.now += 5_001;
       const again = await claimAll();
       expect(again.tasks.map((t) => [t.id, t.attempt])).toEqual([[task.id, 2]]);
-      expect(await queue.complete(crashed.token, [{ id: task.id }])).toEqual([
+      expect((await queue.complete(crashed.token, [{ id: task.id }])).outcomes).toEqual([
         { id: task.id, state: 'lost' },
       ]);
     });
@@ -239,10 +239,10 @@ describe.each(transports)('RedisTaskQueue over %s', (_transport, makeTransport) 
       const retry = await claimAll();
       expect(retry.tasks.map((t) => [t.id, t.attempt])).toEqual([[task.id, 2]]);
 
-      expect(await queue.complete(crashed.token, [{ id: task.id }])).toEqual([
+      expect((await queue.complete(crashed.token, [{ id: task.id }])).outcomes).toEqual([
         { id: task.id, state: 'lost' },
       ]);
-      expect(await queue.complete(retry.token, [{ id: task.id }])).toEqual([
+      expect((await queue.complete(retry.token, [{ id: task.id }])).outcomes).toEqual([
         { id: task.id, state: 'succeeded' },
       ]);
     });
@@ -439,7 +439,7 @@ describe('round trips over REST (counted at the bridge)', () => {
       lease.token,
       lease.tasks.map((task) => ({ id: task.id, result: { ok: true } })),
     );
-    expect(acks.every((ack) => ack.state === 'succeeded')).toBe(true);
+    expect(acks.outcomes.every((ack) => ack.state === 'succeeded')).toBe(true);
     expect(stack.bridge.stats.requests).toBe(1);
   });
 });

@@ -134,6 +134,8 @@ function describe(event) {
       return `${event.tasks} task(s) dead (via ${event.via})`;
     case 'replayed':
       return `${event.tasks} dead task(s) replayed${event.bulk ? ' in bulk' : ''}`;
+    case 'limits-unenforced':
+      return `${event.tasks} limited task(s) run with this container's limits only (Redis unreachable)`;
     default:
       return JSON.stringify(event);
   }

@@ -51,7 +51,9 @@ export class GuardedTaskQueue implements RedisTaskPort {
       .then((result) => this.#armed(result));
   }
   complete(token: string, successes: readonly TaskSuccess[]) {
-    return this.#guard.call('complete', () => this.#queue.complete(token, successes));
+    return this.#guard
+      .call('complete', () => this.#queue.complete(token, successes))
+      .then((result) => this.#armed(result));
   }
   fail(token: string, failures: readonly TaskFailure[]) {
     return this.#guard

@@ -11,5 +11,10 @@ export interface RedisTaskQueueOptions {
   wakeHoldMs?: number;
   /** Due tasks moved from delayed to ready per claim. */
   maxPromotions?: number;
+  /**
+   * Ready entries one claim looks at (default 1000): tasks of keys at their limit are parked on the way,
+   * and the bound keeps one script call short when thousands of them sit in front.
+   */
+  maxClaimScan?: number;
   clock?: () => number;
 }

@@ -3,7 +3,7 @@ import { Redis } from '@upstash/redis';
 import * as z from 'zod/mini';
 import type { TaskEnvelope } from '../../tasks/task-envelope.js';
 import type {
-  AckOutcome,
+  AckResult,
   CancelOutcome,
   ClaimRequest,
   EnqueueResult,
@@ -34,11 +34,10 @@ import {
   validEnvelope,
 } from './script-args.js';
 import {
-  ackOutcomesOf,
+  ackResultOf,
   deadStatusesOf,
   depthsOf,
   enqueueResultOf,
-  failResultOf,
   leaseOf,
   promotionOf,
   ReapReply,
@@ -61,7 +60,13 @@ export class RedisTaskQueue implements LeasingTaskQueue {
   constructor({ redis, queueName, ...options }: RedisTaskQueueOptions) {
     this.#transport = redis instanceof Redis ? upstashTransport(redis) : redis;
     this.keys = queueKeys(queueName);
-    this.#options = { wakeHoldMs: 10_000, maxPromotions: 1000, clock: Date.now, ...options };
+    this.#options = {
+      wakeHoldMs: 10_000,
+      maxPromotions: 1000,
+      maxClaimScan: 1000,
+      clock: Date.now,
+      ...options,
+    };
   }
 
   async enqueue(tasks: readonly TaskEnvelope[]): Promise<EnqueueResult> {
@@ -79,10 +84,11 @@ export class RedisTaskQueue implements LeasingTaskQueue {
     const { keys } = this;
     const token = randomUUID();
     const now = this.#now();
+    const { maxPromotions, maxClaimScan } = this.#options;
     const reply = await this.#run(
       scripts.claim,
       [keys.ready, keys.delayed, keys.active, keys.consumerSlot, keys.dead, keys.wake],
-      [keys.taskPrefix, now, leaseMs, max, token, this.#options.maxPromotions, consumerId, slotTtlMs],
+      [keys.taskPrefix, now, leaseMs, max, token, maxPromotions, consumerId, slotTtlMs, maxClaimScan],
     );
     return { token, expiresAt: now + leaseMs, ...leaseOf(reply) };
   }
@@ -92,24 +98,33 @@ export class RedisTaskQueue implements LeasingTaskQueue {
     const reply = await this.#run(
       scripts.releaseConsumerSlot,
       [keys.consumerSlot, keys.ready, keys.delayed, keys.active, keys.wake],
-      [consumerId, this.#now()],
+      [consumerId, this.#now(), keys.taskPrefix],
     );
     return slotReleaseOf(reply);
   }
 
-  async complete(token: string, successes: readonly TaskSuccess[]): Promise<AckOutcome[]> {
-    if (successes.length === 0) return [];
+  async complete(token: string, successes: readonly TaskSuccess[]): Promise<AckResult> {
+    if (successes.length === 0) return { outcomes: [] };
+    const { keys } = this;
     const args = completeArgs(argContext(this.keys, this.#options), token, successes);
-    const reply = await this.#run(scripts.complete, [this.keys.active, this.keys.succeeded], args);
-    return ackOutcomesOf(successes, reply, 'complete');
+    const reply = await this.#run(
+      scripts.complete,
+      [keys.active, keys.succeeded, keys.ready, keys.consumerSlot, keys.wake],
+      args,
+    );
+    return ackResultOf(successes, reply, 'complete');
   }
 
   async fail(token: string, failures: readonly TaskFailure[]): Promise<FailResult> {
     if (failures.length === 0) return { outcomes: [] };
     const { keys } = this;
     const args = failArgs(argContext(this.keys, this.#options), token, failures);
-    const reply = await this.#run(scripts.fail, [keys.active, keys.delayed, keys.dead, keys.wake], args);
-    return failResultOf(failures, reply);
+    const reply = await this.#run(
+      scripts.fail,
+      [keys.active, keys.delayed, keys.dead, keys.wake, keys.ready, keys.consumerSlot],
+      args,
+    );
+    return ackResultOf(failures, reply, 'fail');
   }
 
   async extendLease(token: string, ids: readonly string[], leaseMs: number): Promise<string[]> {

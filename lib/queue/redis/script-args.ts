@@ -1,4 +1,5 @@
 import { type TaskEnvelope, TaskEnvelopeSchema } from '../../tasks/task-envelope.js';
+import { scopedLimitKey } from '../../tasks/task-limits.js';
 import { QueueLogicError } from '../errors.js';
 import type { JournalEntry, TaskFailure, TaskSuccess } from '../task-queue.js';
 import { idempotencyHash, type QueueKeys } from './queue-keys.js';
@@ -26,7 +27,16 @@ export function argContext(
 const idemHash = (envelope: TaskEnvelope) =>
   envelope.idempotencyKey ? idempotencyHash(envelope.idempotencyKey) : '';
 
-/** ARGV of `enqueue.lua` (see its header): the batch after its fixed arguments, 8 per task. */
+/** The `climit` and `rlimit` fields of limits.ts ('' for none). */
+export function limitFields({ type, limits }: TaskEnvelope): [string, string] {
+  const { concurrency, rate } = limits ?? {};
+  return [
+    concurrency ? `${concurrency.limit}|${scopedLimitKey(type, concurrency.key)}` : '',
+    rate ? `${rate.limit}|${rate.periodMs}|${scopedLimitKey(type, rate.key)}` : '',
+  ];
+}
+
+/** ARGV of `enqueue.lua` (see its header): the batch after its fixed arguments, 10 per task. */
 export function enqueueArgs(context: ScriptArgContext, tasks: readonly TaskEnvelope[]): Args {
   const { keys } = context;
   const args: Args = [
@@ -47,6 +57,7 @@ export function enqueueArgs(context: ScriptArgContext, tasks: readonly TaskEnvel
       task.maxAttempts,
       task.type,
       task.createdAt,
+      ...limitFields(task),
     );
   }
   return args;
@@ -76,6 +87,7 @@ export function claimRunArgs(
     envelope.type,
     envelope.createdAt,
     envelope.attempt,
+    ...limitFields(envelope),
   ];
 }
 

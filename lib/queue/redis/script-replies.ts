@@ -2,10 +2,10 @@ import * as z from 'zod/mini';
 import type { TaskEnvelope } from '../../tasks/task-envelope.js';
 import type {
   AckOutcome,
+  AckResult,
   DepthAndAge,
   EnqueueOutcome,
   EnqueueResult,
-  FailResult,
   Lease,
   Promotion,
   RedisDepths,
@@ -24,12 +24,13 @@ import {
 // Each script's reply, checked before use: a reply of the wrong shape is a transport failure, never a success.
 const EnqueueReply = z.tuple([RedisInt, RedisInt], z.union([z.string(), RedisInt]));
 const AckReply = z.array(z.enum(['succeeded', 'failed', 'dead', 'lost']));
-const ClaimReply = z.tuple([RedisInt, RedisInt], z.union([z.string(), RedisInt]));
+const ClaimReply = z.tuple([RedisInt, RedisInt, RedisInt], z.union([z.string(), RedisInt]));
 export const ReapReply = z.tuple([StringListReply, StringListReply]);
 const RunClaimReply = z.union([
   z.tuple([z.literal('run'), RedisInt]),
   z.tuple([z.literal('duplicate'), z.string()]),
   z.tuple([z.literal('busy')]),
+  z.tuple([z.literal('throttled'), RedisInt]),
 ]);
 
 /** A script's `arm` reply: the DelaySeconds of a wake-up to send, or -1 for none. */
@@ -52,15 +53,15 @@ export function enqueueResultOf(reply: unknown, count: number): EnqueueResult {
   return { outcomes, wakeConsumer: wake === 1, ...armed(arm) };
 }
 
-/** `claim.lua`: { arm, next due, then envelope JSON, attempt per leased task }. */
-export function leaseOf(reply: unknown): Pick<Lease, 'tasks' | 'nextDueAt' | 'armWake'> {
-  const [arm, nextDueAt, ...flat] = expectReply(ClaimReply, reply, 'claim');
+/** `claim.lua`: { arm, next due, throttled, then envelope JSON, attempt per leased task }. */
+export function leaseOf(reply: unknown): Pick<Lease, 'tasks' | 'nextDueAt' | 'armWake' | 'throttled'> {
+  const [arm, nextDueAt, throttled, ...flat] = expectReply(ClaimReply, reply, 'claim');
   const tasks: TaskEnvelope[] = [];
   for (let i = 0; i + 1 < flat.length; i += 2) {
     const envelope = parseStoredEnvelope(String(flat[i]), 'claim');
     tasks.push({ ...envelope, attempt: Number(flat[i + 1]) });
   }
-  return { tasks, ...(nextDueAt >= 0 && { nextDueAt }), ...armed(arm) };
+  return { tasks, throttled, ...(nextDueAt >= 0 && { nextDueAt }), ...armed(arm) };
 }
 
 /** `complete.lua` and `fail.lua`: one state per item, in order. */
@@ -100,6 +101,7 @@ export function runClaimOf(reply: unknown, token: string): RunClaim {
   const claim = expectReply(RunClaimReply, reply, 'claim-run');
   if (claim[0] === 'run') return { decision: 'run', token, attempt: claim[1] };
   if (claim[0] === 'duplicate') return { decision: 'duplicate', state: claim[1] as TaskStatus['state'] };
+  if (claim[0] === 'throttled') return { decision: 'throttled', ...(claim[1] >= 0 && { opensAt: claim[1] }) };
   return { decision: 'busy' };
 }
 
@@ -109,10 +111,10 @@ export function slotReleaseOf(reply: unknown): SlotRelease {
   return { backlog, ...armed(arm) };
 }
 
-/** `fail.lua`: { arm, then one state per item }. */
-export function failResultOf(items: readonly { id: string }[], reply: unknown): FailResult {
-  const [arm, ...states] = expectReply(z.tuple([RedisInt], z.string()), reply, 'fail');
-  return { outcomes: ackOutcomesOf(items, states, 'fail'), ...armed(arm) };
+/** `complete.lua` and `fail.lua`: { arm, then one state per item }. */
+export function ackResultOf(items: readonly { id: string }[], reply: unknown, operation: string): AckResult {
+  const [arm, ...states] = expectReply(z.tuple([RedisInt], z.string()), reply, operation);
+  return { outcomes: ackOutcomesOf(items, states, operation), ...armed(arm) };
 }
 
 /** `promote-due.lua`: { promoted, ready, wake, arm }. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { QueueLogicError, QueueUnavailableError } from '../../../lib/queue/errors.js';
 import type { JournalEntry, RunClaim } from '../../../lib/queue/task-queue.js';
+import { ContainerLimits } from '../../../lib/runner/container-limits.js';
 import { processSqsBatch } from '../../../lib/runner/process-sqs-batch.js';
 import { defineTask } from '../../../lib/tasks/define-task.js';
 import type { TaskEnvelope } from '../../../lib/tasks/task-envelope.js';
@@ -42,14 +43,16 @@ function setup(claimRun: (task: TaskEnvelope) => Promise<RunClaim>) {
           claims.push(task.id);
           return claimRun(task);
         },
-        complete: async (_token, successes) =>
-          successes.map(({ id }) => ({ id, state: 'succeeded' as const })),
+        complete: async (_token, successes) => ({
+          outcomes: successes.map(({ id }) => ({ id, state: 'succeeded' as const })),
+        }),
         fail: async (_token, failures) => ({
           outcomes: failures.map(({ id }) => ({ id, state: 'failed' as const })),
         }),
       },
       leaseMs: 30_000,
       concurrency: 4,
+      containerLimits: new ContainerLimits(),
       remainingTimeMs: () => 60_000,
     });
   return { run, ran, rawDeadLetters, journal, claims };

@@ -1,4 +1,5 @@
 import { defineScript } from '../redis-script.js';
+import { LUA_LIMITS } from './limits.js';
 import { LUA_TASK_INDEX } from './task-index.js';
 
 /**
@@ -16,15 +17,17 @@ import { LUA_TASK_INDEX } from './task-index.js';
  */
 export const applyJournalScript = defineScript(
   'apply-journal',
-  LUA_TASK_INDEX +
+  LUA_LIMITS +
+    LUA_TASK_INDEX +
     `
 local taskPrefix, idemPrefix, idemTtl, resultTtl = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+local lp = limitPrefixOf(taskPrefix)
 local applied = 0
 for i = 0, tonumber(ARGV[5]) - 1 do
   local b = 6 + i * 14
   local id, state, attempt, finishedAt = ARGV[b], ARGV[b + 1], tonumber(ARGV[b + 2]), tonumber(ARGV[b + 3])
   local key = taskPrefix .. id
-  local known = redis.call('HMGET', key, 'state', 'attempt')
+  local known = redis.call('HMGET', key, 'state', 'attempt', 'climit')
   local finished = known[1] == 'succeeded' or known[1] == 'dead' or known[1] == 'cancelled'
   if state == 'accepted' then
     if not known[1] then
@@ -50,6 +53,7 @@ for i = 0, tonumber(ARGV[5]) - 1 do
     if ARGV[b + 4] ~= '' then redis.call('HSET', key, 'lastError', ARGV[b + 4]) end
     if ARGV[b + 5] ~= '' then redis.call('HSET', key, 'result', ARGV[b + 5]) end
     for k = 1, 3 do redis.call('ZREM', KEYS[k], id) end
+    if known[1] == 'running' then freeSlot(lp, KEYS[1], taskPrefix, id, known[3], finishedAt) end
     if state == 'dead' then redis.call('ZADD', KEYS[4], finishedAt, id) end
     if state == 'succeeded' then redis.call('PEXPIRE', key, resultTtl) end
     if state == 'succeeded' then redis.call('ZADD', KEYS[6], finishedAt, id) end

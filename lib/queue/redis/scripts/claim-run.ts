@@ -1,4 +1,5 @@
 import { defineScript } from '../redis-script.js';
+import { LUA_SHARED } from './shared.js';
 import { LUA_TASK_INDEX } from './task-index.js';
 
 /**
@@ -11,12 +12,15 @@ import { LUA_TASK_INDEX } from './task-index.js';
  * ARGV[5] lease token   ARGV[6] id   ARGV[7] idempotency key hash ('' for none)   ARGV[8] idempotency TTL (ms)
  * ARGV[9] envelope JSON   ARGV[10] priority   ARGV[11] runAt   ARGV[12] maxAttempts   ARGV[13] type
  * ARGV[14] createdAt   ARGV[15] attempts already made according to the delivery
+ * ARGV[16] concurrency limit field ('' for none)   ARGV[17] rate limit field ('' for none), see limits.ts
  *
- * Returns { 'run', attempt } | { 'duplicate', state } | { 'busy' }.
+ * Returns { 'run', attempt } | { 'duplicate', state } | { 'busy' } | { 'throttled', when the rate window
+ * opens (ms, or -1 when a concurrency slot is awaited) }: a task over its limit is left as it was.
  */
 export const claimRunScript = defineScript(
   'claim-run',
-  LUA_TASK_INDEX +
+  LUA_SHARED +
+    LUA_TASK_INDEX +
     `
 local taskPrefix, idemPrefix = ARGV[1], ARGV[2]
 local now, leaseMs, token, id, idem = tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5], ARGV[6], ARGV[7]
@@ -33,6 +37,9 @@ local fields = redis.call('HMGET', key, 'state', 'leaseUntil')
 local state = fields[1]
 if state == 'succeeded' or state == 'dead' or state == 'cancelled' then return { 'duplicate', state } end
 if state == 'running' and tonumber(fields[2] or 0) > now then return { 'busy' } end
+local lp, climit, rlimit = limitPrefixOf(taskPrefix), ARGV[16], ARGV[17]
+local held, opensAt = heldBy(lp, climit, rlimit, now, {})
+if held then return { 'throttled', opensAt or -1 } end
 
 local attempt
 if not state then
@@ -49,6 +56,10 @@ end
 redis.call('HSET', key, 'state', 'running', 'via', 'sqs', 'lease', token, 'leaseUntil', now + leaseMs,
   'updatedAt', now)
 redis.call('ZADD', KEYS[3], now + leaseMs, id)
+-- The delivery's limits win: a task Redis first heard of from the journal has none stored yet.
+if climit ~= '' then redis.call('HSET', key, 'climit', climit) end
+if rlimit ~= '' then redis.call('HSET', key, 'rlimit', rlimit) end
+takeSlot(lp, id, attempt, climit, rlimit, now + leaseMs, now)
 return { 'run', attempt }
 `,
 );

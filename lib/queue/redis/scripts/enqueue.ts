@@ -9,7 +9,8 @@ import { LUA_TASK_INDEX } from './task-index.js';
  * KEYS[1] ready   KEYS[2] delayed   KEYS[3] consumer slot   KEYS[4] wake   KEYS[5] task index
  * ARGV[1] task key prefix   ARGV[2] idempotency key prefix   ARGV[3] now (ms)   ARGV[4] idempotency TTL (ms)
  * ARGV[5] how long a wake-up holds the consumer slot (ms)   ARGV[6] number of tasks
- * then 8 per task: id, idempotency key hash ('' for none), envelope JSON, priority, runAt, maxAttempts, type, createdAt
+ * then 10 per task: id, idempotency key hash ('' for none), envelope JSON, priority, runAt, maxAttempts, type,
+ * createdAt, concurrency limit field, rate limit field ('' for none; see limits.ts)
  *
  * Returns { wake (0|1), arm (DelaySeconds of a wake-up to send, or -1), id, state, duplicate (0|1), ... }
  * with one triple per task, in order.
@@ -26,7 +27,7 @@ local storedReady = false
 local earliest = nil
 
 for i = 0, count - 1 do
-  local base = 7 + i * 8
+  local base = 7 + i * 10
   local id, idem, envelope = ARGV[base], ARGV[base + 1], ARGV[base + 2]
   local priority, runAt = tonumber(ARGV[base + 3]), tonumber(ARGV[base + 4])
   local existing = nil
@@ -43,6 +44,8 @@ for i = 0, count - 1 do
     redis.call('HSET', key, 'envelope', envelope, 'state', state, 'attempt', 0, 'maxAttempts', ARGV[base + 5],
       'type', ARGV[base + 6], 'via', 'redis', 'priority', priority, 'runAt', runAt,
       'createdAt', ARGV[base + 7], 'updatedAt', now)
+    if ARGV[base + 8] ~= '' then redis.call('HSET', key, 'climit', ARGV[base + 8]) end
+    if ARGV[base + 9] ~= '' then redis.call('HSET', key, 'rlimit', ARGV[base + 9]) end
     if state == 'scheduled' then
       redis.call('ZADD', KEYS[2], runAt, id)
       if not earliest or runAt < earliest then earliest = runAt end

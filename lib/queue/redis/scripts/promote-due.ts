@@ -7,7 +7,8 @@ import { LUA_SHARED } from './shared.js';
  * reserved it may never have heard the reply (a Redis stall), so nobody may be on the way.
  *
  * As the safety net of the wake-ups, it also arms one for when work next becomes due, should the armed
- * message have been lost.
+ * message have been lost; and of flow control, it lets in waiting tasks whose window opened or whose key
+ * has free slots (limits.ts).
  *
  * KEYS[1] ready   KEYS[2] delayed   KEYS[3] consumer slot   KEYS[4] active   KEYS[5] wake
  * ARGV[1] task key prefix   ARGV[2] now (ms)   ARGV[3] max promotions   ARGV[4] how long a wake-up holds the slot (ms)
@@ -18,7 +19,10 @@ export const promoteDueScript = defineScript(
   'promote-due',
   LUA_SHARED +
     `
-local promoted = promoteDue(KEYS[2], KEYS[1], ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]))
+local taskPrefix, now, max = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local lp = limitPrefixOf(taskPrefix)
+local promoted = promoteDue(KEYS[2], KEYS[1], taskPrefix, now, max)
+promoted = promoted + openWindows(lp, KEYS[1], taskPrefix, now, max) + refillWaiting(lp, KEYS[1], taskPrefix, now, max)
 local ready = redis.call('ZCARD', KEYS[1])
 local wake = 0
 local holder = redis.call('GET', KEYS[3])
@@ -27,8 +31,8 @@ if ready > 0 and (not holder or holder == 'waking') then
   wake = 1
 end
 local arm = -1
-local due = nextDue(KEYS[2], KEYS[4])
-if due then arm = armWake(KEYS[5], due, tonumber(ARGV[2])) end
+local due = nextDue(KEYS[2], KEYS[4], taskPrefix)
+if due then arm = armWake(KEYS[5], due, now) end
 return { promoted, ready, wake, arm }
 `,
 );

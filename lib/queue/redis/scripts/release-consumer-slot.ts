@@ -7,10 +7,10 @@ import { LUA_SHARED } from './shared.js';
  * held and counts here, or saw it free and woke a consumer itself).
  *
  * With nothing runnable left, it arms a wake-up for when work next becomes due (a delayed task, a retry,
- * a lease's end), so no consumer needs to stay awake for it.
+ * a lease's end, a rate window opening), so no consumer needs to stay awake for it.
  *
  * KEYS[1] consumer slot   KEYS[2] ready   KEYS[3] delayed   KEYS[4] active   KEYS[5] wake
- * ARGV[1] consumer id   ARGV[2] now (ms)
+ * ARGV[1] consumer id   ARGV[2] now (ms)   ARGV[3] task key prefix
  *
  * Returns { tasks ready or due, arm (DelaySeconds of a wake-up to send, or -1) }.
  */
@@ -22,7 +22,7 @@ local now = tonumber(ARGV[2])
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 local backlog = redis.call('ZCARD', KEYS[2]) + redis.call('ZCOUNT', KEYS[3], '-inf', now)
 local arm = -1
-local due = nextDue(KEYS[3], KEYS[4])
+local due = nextDue(KEYS[3], KEYS[4], ARGV[3])
 if backlog == 0 and due then arm = armWake(KEYS[5], due, now) end
 return { backlog, arm }
 `,

@@ -1,3 +1,5 @@
+import { LUA_LIMITS } from './limits.js';
+
 /**
  * Lua helpers pasted at the top of the scripts that need them. Redis scripts cannot import each other,
  * so this is the one place the ready-set score, promotion, reaping and the wake-up rule are written.
@@ -6,7 +8,9 @@
  * ULIDs sort by creation): score = priority * 2^41 + (dueAt - 2024-01-01), which stays exact in a
  * double for priorities up to 255 and dates until 2093.
  */
-export const LUA_SHARED = `
+export const LUA_SHARED =
+  LUA_LIMITS +
+  `
 local function readyScore(priority, dueAt)
   local offset = tonumber(dueAt) - 1704067200000
   if offset < 0 then offset = 0 end
@@ -29,17 +33,20 @@ local function promoteDue(delayedKey, readyKey, taskPrefix, now, limit)
 end
 
 -- Expired leases (the consumer crashed or overran): runnable again, or dead when the stalled attempt was
--- the last. Tasks SQS owns are only released: SQS redelivers them. Returns requeued ids, dead ids.
+-- the last. Tasks SQS owns are only released: SQS redelivers them. Either way the slot is free again.
+-- Returns requeued ids, dead ids.
 local function reapLeases(activeKey, readyKey, deadKey, taskPrefix, now, limit)
   local requeued, dead = {}, {}
+  local lp = limitPrefixOf(taskPrefix)
   local expired = redis.call('ZRANGEBYSCORE', activeKey, '-inf', now, 'LIMIT', 0, limit)
   local reason = 'lease expired: the consumer crashed or ran out of time'
   for _, id in ipairs(expired) do
     redis.call('ZREM', activeKey, id)
     local key = taskPrefix .. id
-    local fields = redis.call('HMGET', key, 'state', 'attempt', 'maxAttempts', 'via', 'priority', 'runAt')
+    local fields = redis.call('HMGET', key, 'state', 'attempt', 'maxAttempts', 'via', 'priority', 'runAt', 'climit')
     if fields[1] == 'running' then
       redis.call('HDEL', key, 'lease', 'leaseUntil')
+      freeSlot(lp, readyKey, taskPrefix, id, fields[7], now)
       if fields[4] == 'sqs' then
         redis.call('HSET', key, 'state', 'failed', 'lastError', reason, 'updatedAt', now)
       elseif tonumber(fields[2]) >= tonumber(fields[3]) then
@@ -69,10 +76,11 @@ local function armWake(wakeKey, dueAt, now)
   redis.call('SET', wakeKey, arrival, 'PX', delay * 1000 + 60000)
   return delay
 end
--- When work next becomes due with no enqueue: the head of delayed (runAt, retryAt) or of active (a lease end).
-local function nextDue(delayedKey, activeKey)
+-- When work next becomes due with no enqueue: the head of delayed (runAt, retryAt), of active (a lease end)
+-- or of the rate windows (one opens for tasks waiting on it).
+local function nextDue(delayedKey, activeKey, taskPrefix)
   local best = nil
-  for _, setKey in ipairs({ delayedKey, activeKey }) do
+  for _, setKey in ipairs({ delayedKey, activeKey, limitPrefixOf(taskPrefix) .. 'opens' }) do
     local head = redis.call('ZRANGE', setKey, 0, 0, 'WITHSCORES')
     if head[2] and (not best or tonumber(head[2]) < best) then best = tonumber(head[2]) end
   end

@@ -1,0 +1,143 @@
+/**
+ * Flow control, pasted into the scripts through LUA_SHARED. A task's hash may carry `climit` =
+ * `<limit>|<key>` and `rlimit` = `<limit>|<period ms>|<key>` (keys scoped by task type, see script-args.ts).
+ * Under `<queue>:limit:` each key has
+ *   running:<key>  ZSET id → lease end          the tasks holding a slot (ended leases never count)
+ *   starts:<key>   ZSET '<id>:<attempt>' → ms   the sliding window of starts
+ *   cwait:<key>    ZSET id → ready score        tasks taken out of ready because the key ran full
+ *   rwait:<key>    ZSET id → ready score        tasks taken out of ready because the window was full
+ * and the queue has `waiting` (SET of climit values with waiting tasks, the reconciler's safety net) and
+ * `opens` (ZSET rlimit value → when its window has room). A full key's tasks leave ready, so they never
+ * block the keys behind them; a freed slot or an opened window puts them back, keeping their place.
+ */
+export const LUA_LIMITS = `
+local function limitPrefixOf(taskPrefix) return (string.gsub(taskPrefix, 'task:$', 'limit:')) end
+local function concurrencyOf(field)
+  if not field or field == '' then return nil end
+  local limit, key = string.match(field, '^(%d+)|(.*)$')
+  return tonumber(limit), key
+end
+local function rateOf(field)
+  if not field or field == '' then return nil end
+  local limit, period, key = string.match(field, '^(%d+)|(%d+)|(.*)$')
+  return tonumber(limit), tonumber(period), key
+end
+
+-- How many of the key's tasks hold a slot; ended leases are dropped first (a crashed consumer frees its slot).
+local function runningCount(lp, key, now)
+  local running = lp .. 'running:' .. key
+  redis.call('ZREMRANGEBYSCORE', running, '-inf', now)
+  return redis.call('ZCARD', running)
+end
+
+-- When the key's window next has room, or nil when it has room now. A start counts while it is younger
+-- than the period, so no window of that length ever holds more than limit starts.
+local function windowFullUntil(lp, key, limit, period, now)
+  local starts = lp .. 'starts:' .. key
+  redis.call('ZREMRANGEBYSCORE', starts, '-inf', now - period)
+  if redis.call('ZCARD', starts) < limit then return nil end
+  return tonumber(redis.call('ZRANGE', starts, 0, 0, 'WITHSCORES')[2]) + period
+end
+
+-- What holds the task back: nil (it may start), 'concurrency', or 'rate' and when the window opens.
+-- full memoises keys found full in this script call: they cannot empty before it ends.
+local function heldBy(lp, climit, rlimit, now, full)
+  local cl, ck = concurrencyOf(climit)
+  if cl and (full[climit] or runningCount(lp, ck, now) >= cl) then
+    full[climit] = true
+    return 'concurrency'
+  end
+  local rl, rp, rk = rateOf(rlimit)
+  if not rl then return nil end
+  local opensAt = full[rlimit] or windowFullUntil(lp, rk, rl, rp, now)
+  if opensAt then full[rlimit] = opensAt end
+  if opensAt then return 'rate', opensAt end
+  return nil
+end
+
+-- Takes a task that may not start into its key's waiting set, where a freed slot or the window finds it.
+local function park(lp, id, score, held, climit, rlimit, opensAt)
+  if held == 'concurrency' then
+    local _, ck = concurrencyOf(climit)
+    redis.call('ZADD', lp .. 'cwait:' .. ck, score, id)
+    redis.call('SADD', lp .. 'waiting', climit)
+  else
+    local _, _, rk = rateOf(rlimit)
+    redis.call('ZADD', lp .. 'rwait:' .. rk, score, id)
+    redis.call('ZADD', lp .. 'opens', opensAt, rlimit)
+  end
+end
+
+-- The task starts: it holds a slot until its lease ends and counts in its window.
+local function takeSlot(lp, id, attempt, climit, rlimit, leaseUntil, now)
+  local cl, ck = concurrencyOf(climit)
+  if cl then redis.call('ZADD', lp .. 'running:' .. ck, leaseUntil, id) end
+  local rl, _, rk = rateOf(rlimit)
+  if rl then redis.call('ZADD', lp .. 'starts:' .. rk, now, id .. ':' .. attempt) end
+end
+
+-- Moves up to n waiting tasks back to ready with their old score; entries whose task moved on are dropped.
+local function unpark(waitKey, readyKey, taskPrefix, n)
+  local moved = 0
+  while moved < n do
+    local popped = redis.call('ZPOPMIN', waitKey, n - moved)
+    if #popped == 0 then break end
+    for i = 1, #popped, 2 do
+      if redis.call('HGET', taskPrefix .. popped[i], 'state') == 'queued' then
+        redis.call('ZADD', readyKey, popped[i + 1], popped[i])
+        moved = moved + 1
+      end
+    end
+  end
+  return moved
+end
+
+-- Fills the key's free slots from its waiting tasks. Returns how many went back to ready.
+local function refillConcurrency(lp, readyKey, taskPrefix, climit, now)
+  local cl, ck = concurrencyOf(climit)
+  local waitKey = lp .. 'cwait:' .. ck
+  local room = cl - runningCount(lp, ck, now)
+  local moved = 0
+  if room > 0 then moved = unpark(waitKey, readyKey, taskPrefix, room) end
+  if redis.call('EXISTS', waitKey) == 0 then redis.call('SREM', lp .. 'waiting', climit) end
+  return moved
+end
+
+-- A running task gives up its slot (done, failed, reaped, given back). Returns how many tasks it let in.
+local function freeSlot(lp, readyKey, taskPrefix, id, climit, now)
+  if not concurrencyOf(climit) then return 0 end
+  local _, ck = concurrencyOf(climit)
+  redis.call('ZREM', lp .. 'running:' .. ck, id)
+  return refillConcurrency(lp, readyKey, taskPrefix, climit, now)
+end
+
+-- Windows that have room again let their waiting tasks back into ready, as many as fit; a key that still
+-- has tasks waiting is looked at again when the oldest start leaves its window. Returns how many went back.
+local function openWindows(lp, readyKey, taskPrefix, now, max)
+  local opens = lp .. 'opens'
+  local moved = 0
+  for _, rlimit in ipairs(redis.call('ZRANGEBYSCORE', opens, '-inf', now, 'LIMIT', 0, max)) do
+    local rl, rp, rk = rateOf(rlimit)
+    local waitKey = lp .. 'rwait:' .. rk
+    local fullUntil = windowFullUntil(lp, rk, rl, rp, now)
+    if not fullUntil then
+      local starts = lp .. 'starts:' .. rk
+      moved = moved + unpark(waitKey, readyKey, taskPrefix, rl - redis.call('ZCARD', starts))
+      fullUntil = (tonumber(redis.call('ZRANGE', starts, 0, 0, 'WITHSCORES')[2]) or now) + rp
+    end
+    if redis.call('EXISTS', waitKey) == 1 then redis.call('ZADD', opens, fullUntil, rlimit)
+    else redis.call('ZREM', opens, rlimit) end
+  end
+  return moved
+end
+
+-- The reconciler's safety net: keys with waiting tasks and free slots (a slot freed by lease expiry
+-- alone, say) are refilled. Returns how many went back.
+local function refillWaiting(lp, readyKey, taskPrefix, now, max)
+  local moved = 0
+  for _, climit in ipairs(redis.call('SRANDMEMBER', lp .. 'waiting', max)) do
+    moved = moved + refillConcurrency(lp, readyKey, taskPrefix, climit, now)
+  end
+  return moved
+end
+`;
