@@ -100,10 +100,7 @@ export function createTandemApp(options: TandemAppOptions): TandemApp {
 function composeParts(options: TandemAppOptions) {
   const { config } = options;
   const { logger, metrics, consumerId, recorder, telemetry } = containerTelemetry(options, () => ports);
-  const registry = new TaskRegistry([
-    createHttpTask({ signingSecret: config.http.signingSecret, allowedHosts: config.http.allowedHosts }),
-    ...(options.tasks ?? []),
-  ]);
+  const registry = new TaskRegistry([createHttpTask(config.http), ...(options.tasks ?? [])]);
   const adapters =
     options.adapters ??
     createQueueAdapters(config, {

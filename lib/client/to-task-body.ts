@@ -24,6 +24,10 @@ interface CommonEnqueueOptions {
   maxAttempts?: number;
   /** Deadline of one attempt, in seconds (≤ 900). */
   timeoutSeconds?: number;
+  /** Counts the task against this key instead of the one its type's `concurrency.key` computes. */
+  concurrencyKey?: string;
+  /** Counts the task against this key instead of the one its type's `rateLimit.key` computes. */
+  rateLimitKey?: string;
 }
 
 /**
@@ -51,6 +55,7 @@ export interface EnqueueBatchItem<Task extends TaskRef = TaskRef> {
  */
 export function toTaskBody(task: TaskRef, payload: unknown, options: EnqueueOptions = {}) {
   const { id, idempotencyKey, delaySeconds, runAt, priority, maxAttempts, timeoutSeconds } = options;
+  const { concurrencyKey, rateLimitKey } = options;
   return {
     type: typeof task === 'string' ? task : task.type,
     payload,
@@ -61,6 +66,8 @@ export function toTaskBody(task: TaskRef, payload: unknown, options: EnqueueOpti
     priority,
     maxAttempts,
     timeoutSeconds,
+    concurrencyKey,
+    rateLimitKey,
   };
 }
 

@@ -1,4 +1,10 @@
 import * as z from 'zod/mini';
+import {
+  MAX_CONCURRENCY_LIMIT,
+  MAX_RATE_LIMIT,
+  MAX_RATE_PERIOD_MS,
+  MIN_RATE_PERIOD_MS,
+} from '../tasks/task-limits.js';
 import { useEnglishIssues } from '../validation/index.js';
 
 useEnglishIssues();
@@ -15,6 +21,31 @@ const csv = z.pipe(
 
 const intFrom = (...checks: z.core.$ZodCheck<number>[]) => z.coerce.number().check(z.int(), ...checks);
 const positiveInt = (fallback: number) => z._default(intFrom(z.positive()), fallback);
+const PERIOD_UNITS_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+const RATE_SPEC = /^(\d+)\/(\d*)(ms|s|m|h)$/;
+
+/** `<n>/<period>`: `10/1s`, `100/m` (one minute), `5/500ms`; the limits any task may declare. */
+const RateSpecSchema = z.pipe(
+  z.string().check(z.regex(RATE_SPEC, 'a rate as <n>/<period>, such as 10/1s, 600/1m or 5/500ms')),
+  z.transform((spec, ctx) => {
+    const [, limit, amount, unit] = RATE_SPEC.exec(spec) ?? [];
+    const periodMs = Number(amount || 1) * PERIOD_UNITS_MS[unit as keyof typeof PERIOD_UNITS_MS];
+    const rate = { limit: Number(limit), periodMs };
+    const ok =
+      rate.limit >= 1 &&
+      rate.limit <= MAX_RATE_LIMIT &&
+      periodMs >= MIN_RATE_PERIOD_MS &&
+      periodMs <= MAX_RATE_PERIOD_MS;
+    if (!ok)
+      ctx.issues.push({
+        code: 'custom',
+        input: spec,
+        message: `from 1 to ${MAX_RATE_LIMIT} per period, periods from ${MIN_RATE_PERIOD_MS} ms to 24 h`,
+      });
+    return rate;
+  }),
+);
+
 const text = (minLength: number, message?: string) => z.string().check(z.minLength(minLength, message));
 
 /**
@@ -36,6 +67,16 @@ export const ConfigSchema = z.pipe(
     ),
     TANDEM_SIGNING_SECRET: text(16, 'must be at least 16 characters'),
     TANDEM_HTTP_ALLOWED_HOSTS: csv,
+    /** Requests of the http task in flight per destination host; empty or unset: no limit. */
+    TANDEM_HTTP_CONCURRENCY: z.pipe(
+      z.transform((value: unknown) => (value === '' ? undefined : value)),
+      z.optional(intFrom(z.minimum(1), z.maximum(MAX_CONCURRENCY_LIMIT))),
+    ),
+    /** Requests of the http task started per period per destination host, as `<n>/<period>` (`10/1s`). */
+    TANDEM_HTTP_RATE_LIMIT: z.pipe(
+      z.transform((value: unknown) => (value === '' ? undefined : value)),
+      z.optional(RateSpecSchema),
+    ),
     REDIS_TIMEOUT_MS: positiveInt(150),
     SQS_TIMEOUT_MS: positiveInt(2000),
     BREAKER_FAILURE_THRESHOLD: positiveInt(3),
@@ -101,7 +142,14 @@ export const ConfigSchema = z.pipe(
       cooldownMs: env.BREAKER_COOLDOWN_MS,
     },
     api: { tokens: env.TANDEM_API_TOKENS },
-    http: { signingSecret: env.TANDEM_SIGNING_SECRET, allowedHosts: env.TANDEM_HTTP_ALLOWED_HOSTS },
+    http: {
+      signingSecret: env.TANDEM_SIGNING_SECRET,
+      allowedHosts: env.TANDEM_HTTP_ALLOWED_HOSTS,
+      ...(env.TANDEM_HTTP_CONCURRENCY !== undefined && {
+        concurrency: { limit: env.TANDEM_HTTP_CONCURRENCY },
+      }),
+      ...(env.TANDEM_HTTP_RATE_LIMIT !== undefined && { rateLimit: env.TANDEM_HTTP_RATE_LIMIT }),
+    },
     queue: {
       name: env.QUEUE_NAME,
       leaseMs: env.LEASE_MS,

@@ -1,10 +1,11 @@
 import { superRefine } from 'zod/mini';
 import type { RetryPolicy } from '../backoff.js';
 import { defineTask } from '../define-task.js';
+import type { ConcurrencyLimit, RateLimit } from '../task-limits.js';
 import { deliverHttp } from './deliver-http.js';
 import { destinationProblem, type ResolveHost } from './destination-guard.js';
 import { HostAllowList } from './host-allow-list.js';
-import { HttpTaskPayloadSchema } from './http-task-payload.js';
+import { type HttpTaskPayload, HttpTaskPayloadSchema } from './http-task-payload.js';
 
 export const HTTP_TASK_TYPE = 'http';
 
@@ -19,7 +20,14 @@ export interface CreateHttpTaskOptions {
   retry?: Partial<RetryPolicy>;
   /** Deadline of one attempt; default 30 s. */
   timeoutMs?: number;
+  /** `TANDEM_HTTP_CONCURRENCY`: requests in flight per key; the key defaults to the destination's host:port. */
+  concurrency?: ConcurrencyLimit<HttpTaskPayload>;
+  /** `TANDEM_HTTP_RATE_LIMIT`: requests started per period per key; the key defaults to the host:port. */
+  rateLimit?: RateLimit<HttpTaskPayload>;
 }
+
+/** The natural key of a webhook's limits: where it goes (`api.example.com`, `127.0.0.1:8080`). */
+export const destinationHost = (payload: HttpTaskPayload): string => new URL(payload.url).host;
 
 /**
  * The built-in `http` task type. Its schema refuses, at enqueue and without DNS, URLs outside the allow-list
@@ -38,6 +46,8 @@ export function createHttpTask({
   resolve,
   retry,
   timeoutMs,
+  concurrency,
+  rateLimit,
 }: CreateHttpTaskOptions) {
   if (signingSecret.length === 0)
     throw new Error('the http task needs a signing secret (TANDEM_SIGNING_SECRET)');
@@ -55,6 +65,8 @@ export function createHttpTask({
     schema,
     retry: { maxAttempts: 5, ...retry },
     timeoutMs: timeoutMs ?? 30_000,
+    ...(concurrency && { concurrency: { key: destinationHost, ...concurrency } }),
+    ...(rateLimit && { rateLimit: { key: destinationHost, ...rateLimit } }),
     handler: (payload, context) =>
       deliverHttp(payload, {
         signingSecret,
