@@ -111,6 +111,40 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads per-host limits of the http task', () => {
+    const config = loadConfig({
+      ...minimalEnv(),
+      TANDEM_HTTP_CONCURRENCY: '4',
+      TANDEM_HTTP_RATE_LIMIT: '600/1m',
+    });
+    expect(config.http).toMatchObject({
+      concurrency: { limit: 4 },
+      rateLimit: { limit: 600, periodMs: 60_000 },
+    });
+    expect(loadConfig({ ...minimalEnv(), TANDEM_HTTP_RATE_LIMIT: '5/500ms' }).http.rateLimit).toEqual({
+      limit: 5,
+      periodMs: 500,
+    });
+    expect(
+      loadConfig({ ...minimalEnv(), TANDEM_HTTP_RATE_LIMIT: '10/s', TANDEM_HTTP_CONCURRENCY: '' }).http,
+    ).toEqual({
+      signingSecret: SIGNING_SECRET,
+      allowedHosts: [],
+      rateLimit: { limit: 10, periodMs: 1_000 },
+    });
+  });
+
+  it.each([
+    ['TANDEM_HTTP_RATE_LIMIT', '10 per second'],
+    ['TANDEM_HTTP_RATE_LIMIT', '0/1s'],
+    ['TANDEM_HTTP_RATE_LIMIT', '5/2d'],
+    ['TANDEM_HTTP_RATE_LIMIT', '5/5ms'],
+    ['TANDEM_HTTP_CONCURRENCY', '0'],
+    ['TANDEM_HTTP_CONCURRENCY', 'lots'],
+  ])('refuses %s=%s and names it', (variable, value) => {
+    expect(configErrorOf({ ...minimalEnv(), [variable]: value }).variables).toEqual([variable]);
+  });
+
   it('marks a task queue whose URL ends in .fifo as FIFO', () => {
     const config = loadConfig({
       ...minimalEnv(),

@@ -13,6 +13,8 @@ import { createRecordingLogger } from '../fakes/recording-logger.js';
 /** The SQS consumer over in-memory ports: what it dead-letters, journals, claims and runs. */
 function setup(claimRun: (task: TaskEnvelope) => Promise<RunClaim>) {
   const ran: string[] = [];
+  const hidden: { receiptHandle: string; seconds: number }[] = [];
+  const resent: TaskEnvelope[] = [];
   const rawDeadLetters: { body: string; reason: string }[] = [];
   const journal: JournalEntry[] = [];
   const claims: string[] = [];
@@ -24,14 +26,26 @@ function setup(claimRun: (task: TaskEnvelope) => Promise<RunClaim>) {
         ran.push(taskId);
       },
     }),
+    defineTask({
+      type: 'slow',
+      schema: z.unknown(),
+      concurrency: { limit: 1 },
+      handler: async (_payload, { taskId }) => {
+        ran.push(taskId);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      },
+    }),
   ]);
   const run = (records: unknown[]) =>
     processSqsBatch(records, {
       registry,
       logger: createRecordingLogger(),
       delivery: {
-        changeVisibility: async () => {},
-        defer: async () => 'resent',
+        changeVisibility: async (receiptHandle, seconds) => void hidden.push({ receiptHandle, seconds }),
+        defer: async (envelope) => {
+          resent.push(envelope);
+          return 'resent';
+        },
         deadLetter: async () => {},
         deadLetterRaw: async (body, reason) => {
           rawDeadLetters.push({ body, reason });
@@ -55,7 +69,7 @@ function setup(claimRun: (task: TaskEnvelope) => Promise<RunClaim>) {
       containerLimits: new ContainerLimits(),
       remainingTimeMs: () => 60_000,
     });
-  return { run, ran, rawDeadLetters, journal, claims };
+  return { run, ran, rawDeadLetters, journal, claims, hidden, resent };
 }
 
 const sqsRecord = (task: TaskEnvelope, overrides: Record<string, unknown> = {}) => ({
@@ -111,5 +125,46 @@ describe('the SQS consumer at its boundary', () => {
     expect(bug.unverifiedRuns).toBe(0);
     expect(bug.batchItemFailures).toEqual([{ itemIdentifier: `m-${other.id}` }]);
     expect(buggy.ran).toEqual([]);
+  });
+});
+
+describe('the SQS consumer over a limit', () => {
+  const limited = (overrides: Partial<TaskEnvelope> = {}) =>
+    makeEnvelope({ type: 'slow', limits: { concurrency: { key: '', limit: 1 } }, ...overrides });
+
+  it('hides a record Redis throttles until its window opens, spending no attempt and running nothing', async () => {
+    const { run, ran, hidden } = setup(async () => ({ decision: 'throttled', opensAt: Date.now() + 3_000 }));
+    const task = limited();
+    const result = await run([sqsRecord(task)]);
+    expect(result.outcomes.throttled).toBe(1);
+    expect(result.throttled).toBe(1);
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: `m-${task.id}` }]);
+    expect(ran).toEqual([]);
+    expect(hidden).toEqual([{ receiptHandle: `rh-${task.id}`, seconds: 3 }]);
+  });
+
+  it('re-sends a record that keeps coming back over its limit, so receives never reach the redrive', async () => {
+    const { run, resent, hidden } = setup(async () => ({ decision: 'throttled' }));
+    const task = limited();
+    const before = Date.now();
+    const result = await run([sqsRecord(task, { attributes: { ApproximateReceiveCount: '5' } })]);
+    expect(result.outcomes.hopped).toBe(1);
+    expect(result.batchItemFailures).toEqual([]);
+    expect(hidden).toEqual([]);
+    expect(resent).toHaveLength(1);
+    expect(resent[0]?.attempt).toBe(task.attempt);
+    expect(resent[0]?.runAt).toBeGreaterThanOrEqual(before + 1_000);
+  });
+
+  it('keeps the limit in this container while Redis is unreachable, and counts those runs', async () => {
+    const { run, ran, hidden } = setup(async () => {
+      throw new QueueUnavailableError('redis claim-run: fetch failed', 'redis');
+    });
+    const tasks = [limited(), limited(), limited()];
+    const result = await run(tasks.map((task) => sqsRecord(task)));
+    expect(ran).toHaveLength(1);
+    expect(result.limitsUnenforced).toBe(1);
+    expect(result.outcomes.throttled).toBe(2);
+    expect(hidden).toHaveLength(2);
   });
 });
