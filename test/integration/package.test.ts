@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tasks as deploymentTasks } from '../../functions/tasks.js';
 import { WAKE_EVENT } from '../../lib/handlers/consume-handler.js';
+import { RESEND_AFTER_RECEIVES } from '../../lib/runner/defer-over-limit.js';
 import { ScheduleInputSchema } from '../../lib/triggers/index.js';
 import { apiGatewayEvent } from '../support/api-gateway-event.js';
 import { scheduledEvent } from '../support/lambda-events.js';
@@ -144,6 +145,8 @@ describe('npm run package', () => {
     const redrive = resource('TaskQueue').Properties.RedrivePolicy as Record<string, unknown>;
     expect(redrive.deadLetterTargetArn).toEqual({ 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] });
     expect(redrive.maxReceiveCount).toBeGreaterThanOrEqual(5);
+    // A record over its limit comes back without failing; it is re-sent long before the redrive takes it.
+    expect(redrive.maxReceiveCount).toBeGreaterThan(2 * RESEND_AFTER_RECEIVES);
     expect(resource('DeadLetterQueue').Type).toBe('AWS::SQS::Queue');
     expect(resource('JournalQueue').Type).toBe('AWS::SQS::Queue');
   });
@@ -160,6 +163,8 @@ describe('npm run package', () => {
         EventSourceArn: { 'Fn::GetAtt': ['TaskQueue', 'Arn'] },
         FunctionName: { 'Fn::GetAtt': ['ConsumeLambdaFunction', 'Arn'] },
         FunctionResponseTypes: ['ReportBatchItemFailures'],
+        // The cap on consume containers: the worst case of a limit while Redis is away is this × the limit.
+        ScalingConfig: { MaximumConcurrency: 10 },
       }),
     ]);
   });
