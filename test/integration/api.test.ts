@@ -24,6 +24,13 @@ const doomed = defineTask({
   },
 });
 
+const perTenant = defineTask({
+  type: 'per-tenant',
+  schema: z.object({ tenant: z.string() }),
+  concurrency: { limit: 2, key: ({ tenant }) => tenant },
+  handler: async () => {},
+});
+
 const echo = (message = 'hello') => ({ type: 'doomed', payload: { reason: message } });
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -49,7 +56,7 @@ interface CallOptions extends ApiGatewayRequest {
 
 /** A runtime on its own queues, and its Lambda handler, called with API Gateway HTTP API events. */
 async function setup(env: Record<string, string> = {}) {
-  const runtime = await harness.runtime({ env, tasks: [doomed] });
+  const runtime = await harness.runtime({ env, tasks: [doomed, perTenant] });
   const api: ApiHandler = createApiHandler(() => runtime);
   const call = async ({
     token = TEST_API_TOKEN,
@@ -115,6 +122,17 @@ describe('HTTP API through the Lambda adapter (API Gateway HTTP API v2 events)',
       priority: 3,
     });
     expect((await runtime.adapters.redis.depths()).ready.depth).toBe(1);
+  });
+
+  it('takes a limit key at enqueue for a limited type, and refuses one for a type without limits (422, nothing stored)', async () => {
+    const { runtime, call } = await setup();
+    const limited = { type: 'per-tenant', payload: { tenant: 'acme' }, concurrencyKey: 'shared' };
+    expect((await call({ method: 'POST', path: '/tasks', body: limited })).status).toBe(202);
+
+    const refused = await call({ method: 'POST', path: '/tasks', body: { ...echo(), concurrencyKey: 'k' } });
+    expect(refused.status).toBe(422);
+    expect(JSON.stringify(refused.body)).toMatch(/declares no concurrency limit/);
+    expect(await storedTaskCount(runtime)).toBe(1);
   });
 
   it('passes the X-Ray trace id into the stored task, and reads a base64-encoded body', async () => {
