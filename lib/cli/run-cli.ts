@@ -17,6 +17,7 @@ Commands
                                             tasks, newest first
   show <id | idempotency key>               one task: state, attempts, last error, payload, result
   enqueue <type> --payload <json> [--delay SECONDS] [--id ID] [--key IDEMPOTENCY_KEY] [--priority P]
+                 [--concurrency-key KEY] [--rate-limit-key KEY]
   dead [--limit N]                          dead tasks and why they died
   replay <id>                               replay one dead task
   replay --all [--type T] [--error TEXT] [--from ISO] [--to ISO] [--per-second N] [--limit N] [--dry-run]

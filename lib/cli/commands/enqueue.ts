@@ -2,7 +2,10 @@ import type { Command } from '../cli-context.js';
 import { CliUsageError, ExitCodes } from '../exit-codes.js';
 import { intFlag, parseFlags } from '../parse-flags.js';
 
-/** `tandem enqueue <type> --payload <json> [--delay <s>] [--id <id>] [--key <idempotency key>]`. */
+/**
+ * `tandem enqueue <type> --payload <json> [--delay <s>] [--id <id>] [--key <idempotency key>]
+ * [--priority <p>] [--concurrency-key <key>] [--rate-limit-key <key>]`.
+ */
 export const enqueue: Command = async (args, { client, json, out }) => {
   const { values, positionals } = parseFlags(
     'enqueue',
@@ -13,6 +16,8 @@ export const enqueue: Command = async (args, { client, json, out }) => {
       id: { type: 'string' },
       key: { type: 'string' },
       priority: { type: 'string' },
+      'concurrency-key': { type: 'string' },
+      'rate-limit-key': { type: 'string' },
     },
     { min: 1, max: 1 },
   );
@@ -30,6 +35,8 @@ export const enqueue: Command = async (args, { client, json, out }) => {
     ...(priority !== undefined && { priority }),
     ...(values.id !== undefined && { id: values.id }),
     ...(values.key !== undefined && { idempotencyKey: values.key }),
+    ...(values['concurrency-key'] !== undefined && { concurrencyKey: values['concurrency-key'] }),
+    ...(values['rate-limit-key'] !== undefined && { rateLimitKey: values['rate-limit-key'] }),
   });
   if (json) out(JSON.stringify(receipt, null, 2));
   else {

@@ -50,9 +50,9 @@ local function heldBy(lp, climit, rlimit, now, full)
   local rl, rp, rk = rateOf(rlimit)
   if not rl then return nil end
   local opensAt = full[rlimit] or windowFullUntil(lp, rk, rl, rp, now)
-  if opensAt then full[rlimit] = opensAt end
-  if opensAt then return 'rate', opensAt end
-  return nil
+  if not opensAt then return nil end
+  full[rlimit] = opensAt
+  return 'rate', opensAt
 end
 
 -- Takes a task that may not start into its key's waiting set, where a freed slot or the window finds it.
@@ -105,9 +105,9 @@ end
 
 -- A running task gives up its slot (done, failed, reaped, given back). Returns how many tasks it let in.
 local function freeSlot(lp, readyKey, taskPrefix, id, climit, now)
-  if not concurrencyOf(climit) then return 0 end
-  local _, ck = concurrencyOf(climit)
-  redis.call('ZREM', lp .. 'running:' .. ck, id)
+  local limit, key = concurrencyOf(climit)
+  if not limit then return 0 end
+  redis.call('ZREM', lp .. 'running:' .. key, id)
   return refillConcurrency(lp, readyKey, taskPrefix, climit, now)
 end
 
