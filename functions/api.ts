@@ -1,4 +1,4 @@
-import { tandem } from './tandem.js';
+import { createApiFunction } from '../lib/tandem/api-function.js';
+import { tasks } from './tasks.js';
 
-/** The api function (see serverless.yml). */
-export const handler = tandem.handlers.api;
+export const handler = createApiFunction({ tasks }); // the api function (see serverless.yml)

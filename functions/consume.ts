@@ -1,4 +1,4 @@
-import { tandem } from './tandem.js';
+import { createConsumeFunction } from '../lib/tandem/consume-function.js';
+import { tasks } from './tasks.js';
 
-/** The consume function (see serverless.yml). */
-export const handler = tandem.handlers.consume;
+export const handler = createConsumeFunction({ tasks }); // the consume function (see serverless.yml)

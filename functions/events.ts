@@ -1,4 +1,4 @@
-import { tandem } from './tandem.js';
+import { createEventsFunction } from '../lib/tandem/trigger-functions.js';
+import { tasks } from './tasks.js';
 
-/** The events function (see serverless.yml). */
-export const handler = tandem.handlers.events;
+export const handler = createEventsFunction({ tasks }); // the events function (see serverless.yml)

@@ -1,4 +1,4 @@
-import { tandem } from './tandem.js';
+import { createReconcileFunction } from '../lib/tandem/reconcile-function.js';
 
-/** The reconcile function (see serverless.yml). */
-export const handler = tandem.handlers.reconcile;
+// Reads no task payload, so it needs no task list.
+export const handler = createReconcileFunction(); // the reconcile function (see serverless.yml)

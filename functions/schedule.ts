@@ -1,4 +1,4 @@
-import { tandem } from './tandem.js';
+import { createScheduleFunction } from '../lib/tandem/trigger-functions.js';
+import { tasks } from './tasks.js';
 
-/** The schedule function (see serverless.yml). */
-export const handler = tandem.handlers.schedule;
+export const handler = createScheduleFunction({ tasks }); // the schedule function (see serverless.yml)

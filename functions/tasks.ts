@@ -23,7 +23,7 @@ export const echoTask = defineTask({
  *
  * Add your own here: declare each with `defineTask` (in this file or next to it in `functions/`) and list it
  * below. Schemas from `zod/mini` keep every function's bundle lean; classic `zod` works too, but adds about
- * 440 KB to each bundle and some 35 ms to each cold start (BENCHMARKS.md, cold start). Every function gets
- * the same list, so the enqueuers validate exactly what the consumer can run.
+ * 440 KB to each bundle and some 35 ms to each cold start (BENCHMARKS.md, cold start). Every function that
+ * enqueues or runs tasks gets the same list, so the enqueuers validate exactly what the consumer can run.
  */
 export const tasks: TaskDefinition[] = [echoTask];

@@ -1,8 +1,8 @@
 import { createLogger } from '../observability/create-logger.js';
 import { createMetrics } from '../observability/create-metrics.js';
 import type { QueuePorts } from '../queue/index.js';
+import type { TandemAppOptions } from './app-parts.js';
 import { appTelemetry } from './app-telemetry.js';
-import type { TandemAppOptions } from './create-tandem-app.js';
 import { OpsRecorder } from './ops-recorder.js';
 import { withOpsTimeline } from './ops-telemetry.js';
 

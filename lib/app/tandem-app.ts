@@ -80,3 +80,22 @@ export interface OpsUseCases {
   /** Writes the timeline records this container holds (they wait while Redis is away). */
   flush(): Promise<void>;
 }
+
+/** What every function's app has: its config, and where it logs and counts. */
+export type AppBasics = Pick<TandemApp, 'config' | 'logger' | 'metrics'>;
+
+/** The api function's use cases: enqueue and the operator's, nothing that runs or reconciles. */
+export type ApiFunctionApp = AppBasics &
+  Pick<
+    TandemApp,
+    'enqueue' | 'enqueueBatch' | 'status' | 'cancel' | 'health' | 'queues' | 'deadLetters' | 'ops'
+  >;
+
+/** The consume function's use cases: the two ways a task is run. */
+export type ConsumeFunctionApp = AppBasics & Pick<TandemApp, 'drain' | 'consumeSqs'>;
+
+/** The reconcile function's one use case. */
+export type ReconcileFunctionApp = AppBasics & Pick<TandemApp, 'reconcile'>;
+
+/** The schedule and events functions' use cases: enqueue only. */
+export type TriggerFunctionApp = AppBasics & Pick<TandemApp, 'enqueue' | 'enqueueBatch'>;

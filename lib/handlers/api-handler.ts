@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { handle, type LambdaEvent } from 'hono/aws-lambda';
 import { createApiApp } from '../api/create-api-app.js';
-import type { TandemApp } from '../app/tandem-app.js';
+import type { ApiFunctionApp } from '../app/tandem-app.js';
 
 /** An API Gateway HTTP API (payload format 2.0) handler. */
 export type ApiHandler = (
@@ -16,7 +16,7 @@ export type ApiHandler = (
  * @example
  * export const handler = createApiHandler(() => app);
  */
-export function createApiHandler(app: () => TandemApp): ApiHandler {
+export function createApiHandler(app: () => ApiFunctionApp): ApiHandler {
   let serve: ReturnType<typeof handle> | undefined;
   return async (event, context) => {
     const tandem = app();

@@ -1,6 +1,6 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
-import type { TandemApp } from '../app/tandem-app.js';
+import type { ConsumeFunctionApp } from '../app/tandem-app.js';
 import type { InvocationContext } from '../observability/logger.js';
 import type { DrainSummary } from '../runner/drain-queue.js';
 
@@ -27,7 +27,10 @@ const SqsEventSchema = z.object({
   Records: z.array(z.looseObject({ eventSource: z.literal('aws:sqs') })).check(z.minLength(1)),
 });
 
-type Processor = (app: TandemApp, context: LambdaContext) => Promise<SQSBatchResponse | DrainSummary>;
+type Processor = (
+  app: ConsumeFunctionApp,
+  context: LambdaContext,
+) => Promise<SQSBatchResponse | DrainSummary>;
 
 /** The one place that tells the consume function's event sources apart. */
 function processorFor(event: unknown): Processor | undefined {
@@ -53,7 +56,7 @@ function processorFor(event: unknown): Processor | undefined {
  * @example
  * export const handler = createConsumeHandler(() => app);
  */
-export function createConsumeHandler(app: () => TandemApp): ConsumeHandler {
+export function createConsumeHandler(app: () => ConsumeFunctionApp): ConsumeHandler {
   const consume = async (event: unknown, context: LambdaContext) => {
     const tandem = app();
     tandem.logger.addContext?.(context);

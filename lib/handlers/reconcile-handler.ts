@@ -1,5 +1,5 @@
 import type { ScheduledEvent } from 'aws-lambda';
-import type { TandemApp } from '../app/tandem-app.js';
+import type { ReconcileFunctionApp } from '../app/tandem-app.js';
 import type { InvocationContext } from '../observability/logger.js';
 import type { ReconcileReport } from '../reconcile/reconcile.js';
 
@@ -18,7 +18,7 @@ export type ReconcileHandler = (
  * @example
  * export const handler = createReconcileHandler(() => app);
  */
-export function createReconcileHandler(app: () => TandemApp): ReconcileHandler {
+export function createReconcileHandler(app: () => ReconcileFunctionApp): ReconcileHandler {
   return async (_event, context) => {
     const tandem = app();
     if (context) tandem.logger.addContext?.(context);

@@ -1,4 +1,4 @@
-import type { TandemApp } from '../app/tandem-app.js';
+import type { TriggerFunctionApp } from '../app/tandem-app.js';
 import {
   createEventsHandler,
   createScheduleHandler,
@@ -7,7 +7,7 @@ import {
   type TriggerDeps,
 } from '../triggers/index.js';
 
-function triggerDeps(app: TandemApp, clock?: () => number): TriggerDeps {
+function triggerDeps(app: TriggerFunctionApp, clock?: () => number): TriggerDeps {
   return {
     enqueue: (input) => app.enqueue(input),
     logger: app.logger,
@@ -23,7 +23,7 @@ function triggerDeps(app: TandemApp, clock?: () => number): TriggerDeps {
  * @example
  * export const handler = eventsHandler(() => app);
  */
-export function eventsHandler(app: () => TandemApp): EventsHandler {
+export function eventsHandler(app: () => TriggerFunctionApp): EventsHandler {
   let handle: EventsHandler | undefined;
   return (event, context) => {
     const tandem = app();
@@ -39,7 +39,7 @@ export function eventsHandler(app: () => TandemApp): EventsHandler {
  * @example
  * export const handler = scheduleHandler(() => app);
  */
-export function scheduleHandler(app: () => TandemApp, clock?: () => number): ScheduleHandler {
+export function scheduleHandler(app: () => TriggerFunctionApp, clock?: () => number): ScheduleHandler {
   let handle: ScheduleHandler | undefined;
   return (event, context) => {
     const tandem = app();

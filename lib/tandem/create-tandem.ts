@@ -1,38 +1,28 @@
-import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { Redis } from '@upstash/redis';
 import { createApiApp } from '../api/create-api-app.js';
 import { createTandemApp } from '../app/create-tandem-app.js';
 import type { BatchItemResult } from '../app/enqueue-service.js';
 import type { TandemApp } from '../app/tandem-app.js';
 import { type EnqueueOptions, type PayloadOf, toTaskBody } from '../client/to-task-body.js';
-import { loadConfig } from '../config/load-config.js';
 import { type ApiHandler, createApiHandler } from '../handlers/api-handler.js';
 import { type ConsumeHandler, createConsumeHandler } from '../handlers/consume-handler.js';
 import { createReconcileHandler, type ReconcileHandler } from '../handlers/reconcile-handler.js';
 import { eventsHandler, scheduleHandler } from '../handlers/trigger-handlers.js';
-import type { Logger } from '../observability/logger.js';
-import type { Metrics } from '../observability/metrics.js';
 import type { CancelOutcome, EnqueueReceipt, TaskStatus } from '../queue/index.js';
-import type { TaskDefinition } from '../tasks/define-task.js';
 import type { HttpTaskPayloadInput } from '../tasks/http/http-task-payload.js';
 import type { EventsHandler, ScheduleHandler } from '../triggers/index.js';
+import {
+  type AnyTaskDefinition,
+  appOptionsOf,
+  once,
+  type TandemFunctionOptions,
+} from './function-options.js';
 
-/** Any task definition, whatever its schema. */
-// biome-ignore lint/suspicious/noExplicitAny: each task's schema type is inferred by PayloadOf.
-export type AnyTaskDefinition = TaskDefinition<any>;
+export type { AnyTaskDefinition } from './function-options.js';
 
-export interface CreateTandemOptions<Tasks extends readonly AnyTaskDefinition[]> {
+export interface CreateTandemOptions<Tasks extends readonly AnyTaskDefinition[]>
+  extends Omit<TandemFunctionOptions, 'tasks'> {
   /** The deployment's task types; the built-in `http` type is always there. */
   tasks: Tasks;
-  /** The environment to read at cold start (default: the process environment). */
-  env?: Readonly<Record<string, string | undefined>>;
-  logger?: Logger;
-  metrics?: Metrics;
-  /** How to start a consumer now; default: a wake-up message on the task queue (its event source runs consume). */
-  wakeConsumer?: () => Promise<void>;
-  /** Clients made elsewhere; by default made from the environment, once per container. */
-  redis?: Redis;
-  sqsClient?: SQSClient;
 }
 
 /** One item of `enqueueBatch`. */
@@ -82,20 +72,8 @@ export interface Tandem<Tasks extends readonly AnyTaskDefinition[]> {
 export function createTandem<const Tasks extends readonly AnyTaskDefinition[]>(
   options: CreateTandemOptions<Tasks>,
 ): Tandem<Tasks> {
-  let built: TandemApp | undefined;
   let api: ReturnType<typeof createApiApp> | undefined;
-  const app = () => {
-    built ??= createTandemApp({
-      config: loadConfig(options.env),
-      tasks: options.tasks,
-      ...(options.logger !== undefined && { logger: options.logger }),
-      ...(options.metrics !== undefined && { metrics: options.metrics }),
-      ...(options.wakeConsumer !== undefined && { wakeConsumer: options.wakeConsumer }),
-      ...(options.redis !== undefined && { redis: options.redis }),
-      ...(options.sqsClient !== undefined && { sqsClient: options.sqsClient }),
-    });
-    return built;
-  };
+  const app = once(() => createTandemApp(appOptionsOf(options)));
   return {
     // Async, so that a bad environment on first use is a rejection like any other failure.
     enqueue: async (task: AnyTaskDefinition | 'http', payload: unknown, enqueueOptions?: EnqueueOptions) =>
