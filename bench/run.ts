@@ -13,6 +13,7 @@ import { measureColdStart } from './cold-start.js';
 import { measureCost } from './cost.js';
 import { measureEnqueueOverhead } from './enqueue-overhead.js';
 import { measureFailover } from './failover.js';
+import { measureLimits } from './limits.js';
 import { measureRoundTrips } from './round-trips.js';
 import { benchOptions } from './support/bench-options.js';
 import { startBridgeProcess } from './support/bridge-process.js';
@@ -45,24 +46,27 @@ async function main(): Promise<void> {
   const loadAtStart = loadavg()[0] ?? 0;
   log(`${options.quick ? 'quick' : 'full'} run on ${availableParallelism()} cores, node ${process.version}`);
 
-  // Sections 1, 2 and 4 share one redis-server; 3 gets its own (it is stalled on purpose).
+  // Sections 1, 2, 4 and 8 share one redis-server; 3 gets its own (it is stalled on purpose).
   const redis = await startRedisServer();
   let roundTrips: Awaited<ReturnType<typeof measureRoundTrips>>;
   let enqueue: Awaited<ReturnType<typeof measureEnqueueOverhead>>;
+  let limits: Awaited<ReturnType<typeof measureLimits>>;
   let bullmq: Awaited<ReturnType<typeof measureBullmq>>;
   try {
     const admin = await redisAdmin(redis.url);
     try {
       const bridge = await startBridgeProcess(redis.url);
       try {
-        log('1/7 round trips at the bridge');
+        log('1/8 round trips at the bridge');
         roundTrips = await measureRoundTrips(bridge, options);
-        log('2/7 enqueue overhead vs a bare SET');
+        log('2/8 enqueue overhead vs a bare SET');
         enqueue = await measureEnqueueOverhead(bridge, admin, options);
+        log('3/8 flow control: drains with and without limits per key');
+        limits = await measureLimits(bridge, admin, options);
       } finally {
         await bridge.close();
       }
-      log('3/7 Tandem vs BullMQ over TCP');
+      log('4/8 Tandem vs BullMQ over TCP');
       bullmq = await measureBullmq(redis.url, admin, options);
     } finally {
       await admin.close();
@@ -70,16 +74,16 @@ async function main(): Promise<void> {
   } finally {
     await redis.stop();
   }
-  log('4/7 failover (Redis stalled with SIGSTOP)');
+  log('5/8 failover (Redis stalled with SIGSTOP)');
   const failover = await measureFailover(options);
-  log('5/7 cold start');
+  log('6/8 cold start');
   const coldStart = await measureColdStart(options);
-  log('6/7 cost per task (Tandem and BullMQ, the same workload)');
+  log('7/8 cost per task (Tandem and BullMQ, the same workload)');
   const cost = await measureCost(options);
   const usd = cost.dollarsPerMillionTasks;
   const tandemUsd = usd['tandem (Upstash counts a script as one command)'] ?? 0;
   const tandemUsdEvery = usd['tandem (Upstash counts every command a script runs)'] ?? 0;
-  log('7/7 timers: wake-ups with nothing awake');
+  log('8/8 timers: wake-ups with nothing awake');
   const timers = await measureTimers(options);
 
   const goals: Goal[] = [
@@ -87,6 +91,8 @@ async function main(): Promise<void> {
     atMost('roundTrips.enqueueBatch100', roundTrips.enqueueBatch100, 1),
     atMost('roundTrips.drainPerTask', roundTrips.drainPerTask, 0.2),
     atLeast('enqueue.ratio', enqueue.ratio, 0.8),
+    atLeast('limits.claimRatio', limits.claimRatio, 0.8),
+    atMost('limits.roundTripsPerTask', limits.roundTripsPerTask, 0.2),
     atMost('failover.firstMs', failover.firstMs, 250),
     atMost('failover.p99Ms', failover.p99Ms, 250),
     atMost('failover.recoveryMs', failover.recoveryMs, 5000),
@@ -145,6 +151,7 @@ async function main(): Promise<void> {
     },
     roundTrips,
     enqueue,
+    limits,
     failover,
     timers,
     bullmq,
@@ -193,6 +200,11 @@ async function main(): Promise<void> {
     ],
     ['enqueue: ratio vs SET with auto-pipelining (client default)', enqueue.ratioVsDefaultClient],
     ['enqueue: ratio, both auto-pipelined', enqueue.ratioBothPipelined],
+    ...Object.entries(limits.variants).map(([name, run]) => [
+      `limits: ${name}, tasks/s (requests, parked)`,
+      `${run.tasksPerSec} (${run.requests}, ${run.throttled})`,
+    ]),
+    ['limits: rate-limited drain ÷ unlimited', limits.rateRatio],
     ['failover: p50 ms during outage', failover.p50Ms],
     ...Object.entries(bullmq.variants).map(([name, rate]) => [
       `bullmq section: ${name} tasks/s`,

@@ -23,6 +23,8 @@ export interface BenchOptions {
   /** Timers: delayed tasks spread over `spreadMs` for the SQS-requests count. */
   spreadTasks: number;
   spreadMs: number;
+  /** Tasks per drain in the flow-control section (each variant, each run). */
+  limitsTasks: number;
   /** Tasks in the cost workload. */
   costTasks: number;
   /** How long BullMQ's waiting Worker is watched for its idle cost. */
@@ -46,6 +48,7 @@ export function benchOptions(argv: readonly string[]): BenchOptions {
         timerSamples: 10,
         spreadTasks: 300,
         spreadMs: 15_000,
+        limitsTasks: 3_000,
         costTasks: 200,
         costIdleSeconds: 10,
       }
@@ -63,6 +66,7 @@ export function benchOptions(argv: readonly string[]): BenchOptions {
         timerSamples: 40,
         spreadTasks: 1_000,
         spreadMs: 60_000,
+        limitsTasks: 10_000,
         costTasks: 1000,
         costIdleSeconds: 30,
       };

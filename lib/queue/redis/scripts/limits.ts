@@ -11,6 +11,9 @@
  * block the keys behind them; a freed slot or an opened window puts them back, keeping their place.
  */
 export const LUA_LIMITS = `
+-- Per key, the tasks this script call let back into ready that do not hold a slot yet. A fresh table each
+-- call (the chunk runs anew): without it an ack of k tasks of one key refills the room k times over.
+local letInNow = {}
 local function limitPrefixOf(taskPrefix) return (string.gsub(taskPrefix, 'task:$', 'limit:')) end
 local function concurrencyOf(field)
   if not field or field == '' then return nil end
@@ -71,7 +74,10 @@ end
 -- The task starts: it holds a slot until its lease ends and counts in its window.
 local function takeSlot(lp, id, attempt, climit, rlimit, leaseUntil, now)
   local cl, ck = concurrencyOf(climit)
-  if cl then redis.call('ZADD', lp .. 'running:' .. ck, leaseUntil, id) end
+  if cl then
+    redis.call('ZADD', lp .. 'running:' .. ck, leaseUntil, id)
+    if (letInNow[climit] or 0) > 0 then letInNow[climit] = letInNow[climit] - 1 end
+  end
   local rl, _, rk = rateOf(rlimit)
   if rl then redis.call('ZADD', lp .. 'starts:' .. rk, now, id .. ':' .. attempt) end
 end
@@ -96,9 +102,10 @@ end
 local function refillConcurrency(lp, readyKey, taskPrefix, climit, now)
   local cl, ck = concurrencyOf(climit)
   local waitKey = lp .. 'cwait:' .. ck
-  local room = cl - runningCount(lp, ck, now)
+  local room = cl - runningCount(lp, ck, now) - (letInNow[climit] or 0)
   local moved = 0
   if room > 0 then moved = unpark(waitKey, readyKey, taskPrefix, room) end
+  letInNow[climit] = (letInNow[climit] or 0) + moved
   if redis.call('EXISTS', waitKey) == 0 then redis.call('SREM', lp .. 'waiting', climit) end
   return moved
 end
