@@ -38,7 +38,7 @@ local state = fields[1]
 if state == 'succeeded' or state == 'dead' or state == 'cancelled' then return { 'duplicate', state } end
 if state == 'running' and tonumber(fields[2] or 0) > now then return { 'busy' } end
 local lp, climit, rlimit = limitPrefixOf(taskPrefix), ARGV[16], ARGV[17]
-local held, opensAt = heldBy(lp, climit, rlimit, now, {})
+local held, opensAt = heldBy(lp, climit, rlimit, now)
 if held then return { 'throttled', opensAt or -1 } end
 
 local attempt

@@ -31,7 +31,7 @@ promoteDue(KEYS[2], KEYS[1], taskPrefix, now, tonumber(ARGV[6]))
 openWindows(lp, KEYS[1], taskPrefix, now, tonumber(ARGV[6]))
 
 local out = { -1, -1, 0 }
-local leased, scanned, full = 0, 0, {}
+local leased, scanned = 0, 0
 while leased < max and scanned < scanBudget do
   local popped = redis.call('ZPOPMIN', KEYS[1], math.min(max - leased, scanBudget - scanned))
   if #popped == 0 then break end
@@ -41,7 +41,7 @@ while leased < max and scanned < scanBudget do
     scanned = scanned + 1
     local fields = redis.call('HMGET', key, 'state', 'climit', 'rlimit')
     if fields[1] == 'queued' then
-      local held, opensAt = heldBy(lp, fields[2], fields[3], now, full)
+      local held, opensAt = heldBy(lp, fields[2], fields[3], now)
       if held then
         park(lp, id, popped[i + 1], held, fields[2], fields[3], opensAt)
         out[3] = out[3] + 1

@@ -42,20 +42,30 @@ local function windowFullUntil(lp, key, limit, period, now)
   return tonumber(redis.call('ZRANGE', starts, 0, 0, 'WITHSCORES')[2]) + period
 end
 
+-- What this script call has counted per key, so a claim that looks at many tasks of one key asks Redis once:
+-- seen[climit] = tasks holding a slot, seen[rlimit] = { count, oldest } of the window. Kept up as slots are
+-- taken; forgotten when one frees. A fresh table each call, like letInNow.
+local seen = {}
+
 -- What holds the task back: nil (it may start), 'concurrency', or 'rate' and when the window opens.
--- full memoises keys found full in this script call: they cannot empty before it ends.
-local function heldBy(lp, climit, rlimit, now, full)
+local function heldBy(lp, climit, rlimit, now)
   local cl, ck = concurrencyOf(climit)
-  if cl and (full[climit] or runningCount(lp, ck, now) >= cl) then
-    full[climit] = true
-    return 'concurrency'
+  if cl then
+    seen[climit] = seen[climit] or runningCount(lp, ck, now)
+    if seen[climit] >= cl then return 'concurrency' end
   end
   local rl, rp, rk = rateOf(rlimit)
   if not rl then return nil end
-  local opensAt = full[rlimit] or windowFullUntil(lp, rk, rl, rp, now)
-  if not opensAt then return nil end
-  full[rlimit] = opensAt
-  return 'rate', opensAt
+  local starts = lp .. 'starts:' .. rk
+  local window = seen[rlimit]
+  if not window then
+    redis.call('ZREMRANGEBYSCORE', starts, '-inf', now - rp)
+    window = { count = redis.call('ZCARD', starts) }
+    seen[rlimit] = window
+  end
+  if window.count < rl then return nil end
+  window.oldest = window.oldest or tonumber(redis.call('ZRANGE', starts, 0, 0, 'WITHSCORES')[2])
+  return 'rate', window.oldest + rp
 end
 
 -- Takes a task that may not start into its key's waiting set, where a freed slot or the window finds it.
@@ -76,10 +86,17 @@ local function takeSlot(lp, id, attempt, climit, rlimit, leaseUntil, now)
   local cl, ck = concurrencyOf(climit)
   if cl then
     redis.call('ZADD', lp .. 'running:' .. ck, leaseUntil, id)
+    if seen[climit] then seen[climit] = seen[climit] + 1 end
     if (letInNow[climit] or 0) > 0 then letInNow[climit] = letInNow[climit] - 1 end
   end
   local rl, _, rk = rateOf(rlimit)
-  if rl then redis.call('ZADD', lp .. 'starts:' .. rk, now, id .. ':' .. attempt) end
+  if not rl then return end
+  redis.call('ZADD', lp .. 'starts:' .. rk, now, id .. ':' .. attempt)
+  local window = seen[rlimit]
+  if window then
+    if window.count == 0 then window.oldest = now end
+    window.count = window.count + 1
+  end
 end
 
 -- Moves up to n waiting tasks back to ready with their old score; entries whose task moved on are dropped.
@@ -115,6 +132,7 @@ local function freeSlot(lp, readyKey, taskPrefix, id, climit, now)
   local limit, key = concurrencyOf(climit)
   if not limit then return 0 end
   redis.call('ZREM', lp .. 'running:' .. key, id)
+  seen[climit] = nil
   return refillConcurrency(lp, readyKey, taskPrefix, climit, now)
 end
 
