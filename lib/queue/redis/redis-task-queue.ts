@@ -105,25 +105,17 @@ export class RedisTaskQueue implements LeasingTaskQueue {
 
   async complete(token: string, successes: readonly TaskSuccess[]): Promise<AckResult> {
     if (successes.length === 0) return { outcomes: [] };
-    const { keys } = this;
+    const { active, succeeded, ready, consumerSlot, wake } = this.keys;
     const args = completeArgs(argContext(this.keys, this.#options), token, successes);
-    const reply = await this.#run(
-      scripts.complete,
-      [keys.active, keys.succeeded, keys.ready, keys.consumerSlot, keys.wake],
-      args,
-    );
+    const reply = await this.#run(scripts.complete, [active, succeeded, ready, consumerSlot, wake], args);
     return ackResultOf(successes, reply, 'complete');
   }
 
   async fail(token: string, failures: readonly TaskFailure[]): Promise<FailResult> {
     if (failures.length === 0) return { outcomes: [] };
-    const { keys } = this;
+    const { active, delayed, dead, wake, ready, consumerSlot } = this.keys;
     const args = failArgs(argContext(this.keys, this.#options), token, failures);
-    const reply = await this.#run(
-      scripts.fail,
-      [keys.active, keys.delayed, keys.dead, keys.wake, keys.ready, keys.consumerSlot],
-      args,
-    );
+    const reply = await this.#run(scripts.fail, [active, delayed, dead, wake, ready, consumerSlot], args);
     return ackResultOf(failures, reply, 'fail');
   }
 
