@@ -34,11 +34,7 @@ export function appTelemetry(logger: Logger, metrics: Metrics) {
     },
     taskRun: (via: Backend) => (task: TaskEnvelope, run: TaskRun) => {
       const outcome = run.ok ? 'succeeded' : run.unrecoverable ? 'unrecoverable' : 'failed';
-      metrics.add('TaskDuration', run.durationMs, {
-        type: task.type,
-        via,
-        outcome,
-      });
+      metrics.add('TaskDuration', run.durationMs, { type: task.type, via, outcome });
     },
     sqsBatch(records: number, result: SqsBatchResult, durationMs: number): void {
       for (const [outcome, count] of Object.entries(result.outcomes)) {
@@ -48,12 +44,8 @@ export function appTelemetry(logger: Logger, metrics: Metrics) {
       metrics.add('DuplicatesSuppressed', result.outcomes.duplicate, { at: 'consume' });
       metrics.add('UnverifiedRuns', result.unverifiedRuns, { via: 'sqs' });
       if (result.throttled > 0) metrics.add('Throttled', result.throttled, { via: 'sqs' });
-      if (result.limitsUnenforced > 0) {
-        metrics.add('LimitsUnenforced', result.limitsUnenforced);
-        logger.warn("limited tasks ran with this container's limits only: Redis was unreachable", {
-          tasks: result.limitsUnenforced,
-        });
-      }
+      // Runs only this container's limits held (Redis unreachable): on the timeline too (ops-telemetry.ts).
+      if (result.limitsUnenforced > 0) metrics.add('LimitsUnenforced', result.limitsUnenforced);
       metrics.add('BatchItemFailures', result.batchItemFailures.length, { via: 'sqs' });
       metrics.add('ConsumeDuration', Math.round(durationMs), { via: 'sqs' });
       logger.info('sqs batch processed', {
@@ -61,6 +53,7 @@ export function appTelemetry(logger: Logger, metrics: Metrics) {
         outcomes: result.outcomes,
         unverifiedRuns: result.unverifiedRuns,
         throttled: result.throttled,
+        limitsUnenforced: result.limitsUnenforced,
         failures: result.batchItemFailures.length,
       });
     },
