@@ -16,6 +16,7 @@ import { waitFor } from '../support/wait-for.js';
 let stack: RedisStack;
 let queue: RedisTaskQueue;
 let runs: { id: string; attempt: number }[];
+let ratedStarts: { id: string; attempt: number; at: number }[];
 /** What the fake Lambda has left; the `tick` task spends 100 ms of it per run. */
 let lambdaBudgetMs = 0;
 
@@ -53,6 +54,14 @@ const registry = new TaskRegistry([
     },
   }),
   defineTask({
+    type: 'rated',
+    schema: z.unknown(),
+    rateLimit: { limit: 10, periodMs: 60_000, key: () => 'k' },
+    handler: async (_payload, { taskId, attempt }) => {
+      ratedStarts.push({ id: taskId, attempt, at: Date.now() });
+    },
+  }),
+  defineTask({
     type: 'slow',
     schema: z.object({ ms: z.number() }),
     handler: async ({ ms }, { taskId, attempt, signal }) => {
@@ -71,6 +80,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   runs = [];
+  ratedStarts = [];
   queue = new RedisTaskQueue({
     redis: createRedisClient({ url: stack.bridge.url, token: stack.bridge.token, timeoutMs: 2_000 }),
     queueName: `drain-${randomBytes(4).toString('hex')}`,
@@ -154,6 +164,33 @@ describe('drain loop', () => {
     // Released tasks did not spend an attempt.
     const next = await queue.claim({ max: 10, leaseMs: 1000, consumerId: 'c', slotTtlMs: 1000 });
     expect(next.tasks.map((task) => task.attempt)).toEqual([1, 1, 1, 1, 1, 1, 1]);
+  });
+
+  it('starts rate-limited tasks as soon as they are leased (when their start is counted), never behind others', async () => {
+    // Two workers; first in line two slow tasks, then three rate-limited ones. Had the batch run in claim
+    // order, the rate-limited tasks would start 300 ms after the claim counted their starts, and a window at
+    // their destination could then hold more than the limit.
+    const slow = Array.from({ length: 2 }, () => makeEnvelope({ type: 'slow', payload: { ms: 300 } }));
+    const rate = { key: 'k', limit: 10, periodMs: 60_000 };
+    const rated = Array.from({ length: 3 }, () =>
+      makeEnvelope({ type: 'rated', payload: null, limits: { rate } }),
+    );
+    await queue.enqueue([...slow, ...rated]);
+    const summary = await drain({ concurrency: 2 });
+    const window = await stack
+      .client()
+      .zrange<(string | number)[]>(`${queue.keys.prefix}:limit:starts:rated/k`, 0, -1, { withScores: true });
+    const counted = new Map<string, number>();
+    for (let i = 0; i + 1 < window.length; i += 2) counted.set(String(window[i]), Number(window[i + 1]));
+    expect(counted.size).toBe(3);
+    expect(ratedStarts.map((start) => start.id).sort()).toEqual(rated.map((task) => task.id).sort());
+    for (const start of ratedStarts) {
+      const countedAt = counted.get(`${start.id}:${start.attempt}`);
+      expect(countedAt, `${start.id} counted in the window`).toBeDefined();
+      expect(start.at - (countedAt as number)).toBeLessThan(200);
+    }
+    // The third rate-limited task had no worker free at the claim: given back, and run by the next claim.
+    expect(summary).toMatchObject({ succeeded: 5, released: 1 });
   });
 
   it('journals final outcomes when Redis takes the tasks but not the acks', async () => {
