@@ -1,5 +1,4 @@
 import { defineScript } from '../redis-script.js';
-import { LUA_LIMITS } from './limits.js';
 import { LUA_TASK_INDEX } from './task-index.js';
 
 /**
@@ -17,17 +16,15 @@ import { LUA_TASK_INDEX } from './task-index.js';
  */
 export const applyJournalScript = defineScript(
   'apply-journal',
-  LUA_LIMITS +
-    LUA_TASK_INDEX +
+  LUA_TASK_INDEX +
     `
 local taskPrefix, idemPrefix, idemTtl, resultTtl = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
-local lp = limitPrefixOf(taskPrefix)
 local applied = 0
 for i = 0, tonumber(ARGV[5]) - 1 do
   local b = 6 + i * 14
   local id, state, attempt, finishedAt = ARGV[b], ARGV[b + 1], tonumber(ARGV[b + 2]), tonumber(ARGV[b + 3])
   local key = taskPrefix .. id
-  local known = redis.call('HMGET', key, 'state', 'attempt', 'climit')
+  local known = redis.call('HMGET', key, 'state', 'attempt')
   local finished = known[1] == 'succeeded' or known[1] == 'dead' or known[1] == 'cancelled'
   if state == 'accepted' then
     if not known[1] then
@@ -53,7 +50,8 @@ for i = 0, tonumber(ARGV[5]) - 1 do
     if ARGV[b + 4] ~= '' then redis.call('HSET', key, 'lastError', ARGV[b + 4]) end
     if ARGV[b + 5] ~= '' then redis.call('HSET', key, 'result', ARGV[b + 5]) end
     for k = 1, 3 do redis.call('ZREM', KEYS[k], id) end
-    if known[1] == 'running' then freeSlot(lp, KEYS[1], taskPrefix, id, known[3], finishedAt) end
+    -- A concurrency slot of a task still running here is not freed: that run may be a redelivery of the
+    -- one journaled, still under way. Its slot ends with its lease (limits.ts never counts ended leases).
     if state == 'dead' then redis.call('ZADD', KEYS[4], finishedAt, id) end
     if state == 'succeeded' then redis.call('PEXPIRE', key, resultTtl) end
     if state == 'succeeded' then redis.call('ZADD', KEYS[6], finishedAt, id) end
