@@ -182,6 +182,27 @@ describe('rate limits in the claim', () => {
     expect(ids(await claim())).toEqual([tasks[6]?.id]);
   });
 
+  it('keeps every window within the limit when a caller whose clock read earlier runs later', async () => {
+    const tasks = Array.from({ length: 4 }, () => task(rate('api', 2, 1_000)));
+    await queue.enqueue(tasks);
+    const redis = createRedisClient({ url: stack.bridge.url, token: stack.bridge.token, timeoutMs: 2_000 });
+    const windowKey = `${queue.keys.prefix}:limit:starts:noop/api`;
+    // Every start as recorded, read after each claim: pruning drops the old ones from the window later.
+    const recorded = new Map<string, number>();
+    const base = clock.now;
+    for (const at of [0, 1, 1_001, 500]) {
+      clock.now = base + at;
+      expect((await claim(1)).tasks).toHaveLength(1);
+      const flat = await redis.zrange<(string | number)[]>(windowKey, 0, -1, { withScores: true });
+      for (let i = 0; i < flat.length; i += 2) recorded.set(String(flat[i]), Number(flat[i + 1]));
+    }
+    const starts = [...recorded.values()];
+    expect(starts).toHaveLength(4);
+    for (const start of starts) {
+      expect(starts.filter((other) => other >= start && other < start + 1_000).length).toBeLessThanOrEqual(2);
+    }
+  });
+
   it('counts a window per key: one key at its rate leaves the others alone', async () => {
     const slow = Array.from({ length: 5 }, () => task(rate('slow', 1, 60_000)));
     const fast = Array.from({ length: 5 }, () => task(rate('fast', 10, 60_000)));

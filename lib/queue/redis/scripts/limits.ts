@@ -35,15 +35,28 @@ end
 
 -- When the key's window next has room, or nil when it has room now. A start counts while it is younger
 -- than the period, so no window of that length ever holds more than limit starts.
+--
+-- Time in a window only moves forward: callers' clocks are read before their request travels, so a call
+-- can run after one that read a later time. Were the older time used, the later call's pruning would have
+-- dropped starts the older one must count, and a window could hold more than limit. So a window's time is
+-- the later of now and its newest start, and a start is recorded at that time.
+local function windowTime(starts, now)
+  local newest = tonumber(redis.call('ZRANGE', starts, -1, -1, 'WITHSCORES')[2])
+  if newest and newest > now then return newest end
+  return now
+end
+
 local function windowFullUntil(lp, key, limit, period, now)
   local starts = lp .. 'starts:' .. key
+  now = windowTime(starts, now)
   redis.call('ZREMRANGEBYSCORE', starts, '-inf', now - period)
   if redis.call('ZCARD', starts) < limit then return nil end
   return tonumber(redis.call('ZRANGE', starts, 0, 0, 'WITHSCORES')[2]) + period
 end
 
 -- What this script call has counted per key, so a claim that looks at many tasks of one key asks Redis once:
--- seen[climit] = tasks holding a slot, seen[rlimit] = { count, oldest } of the window. Kept up as slots are
+-- seen[climit] = tasks holding a slot, seen[rlimit] = { count, oldest, at } of the window (at: its time,
+-- see windowTime). Kept up as slots are
 -- taken; forgotten when one frees. A fresh table each call, like letInNow.
 local seen = {}
 
@@ -59,8 +72,9 @@ local function heldBy(lp, climit, rlimit, now)
   local starts = lp .. 'starts:' .. rk
   local window = seen[rlimit]
   if not window then
-    redis.call('ZREMRANGEBYSCORE', starts, '-inf', now - rp)
-    window = { count = redis.call('ZCARD', starts) }
+    local at = windowTime(starts, now)
+    redis.call('ZREMRANGEBYSCORE', starts, '-inf', at - rp)
+    window = { count = redis.call('ZCARD', starts), at = at }
     seen[rlimit] = window
   end
   if window.count < rl then return nil end
@@ -91,10 +105,12 @@ local function takeSlot(lp, id, attempt, climit, rlimit, leaseUntil, now)
   end
   local rl, _, rk = rateOf(rlimit)
   if not rl then return end
-  redis.call('ZADD', lp .. 'starts:' .. rk, now, id .. ':' .. attempt)
+  local starts = lp .. 'starts:' .. rk
   local window = seen[rlimit]
+  local at = (window and window.at) or windowTime(starts, now)
+  redis.call('ZADD', starts, at, id .. ':' .. attempt)
   if window then
-    if window.count == 0 then window.oldest = now end
+    if window.count == 0 then window.oldest = at end
     window.count = window.count + 1
   end
 end
