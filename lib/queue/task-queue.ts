@@ -32,6 +32,11 @@ export interface ClaimRequest {
   /** Held in the consumer slot while draining, so enqueuers do not wake a second consumer. */
   consumerId: string;
   slotTtlMs: number;
+  /**
+   * Rate-limited tasks to lease at most (default `max`): their starts are counted at lease, so a consumer
+   * asks for no more than it starts at once.
+   */
+  maxRateLimited?: number;
 }
 
 /** Tasks handed to one consumer until `expiresAt`, under one lease token. */

@@ -37,10 +37,7 @@ export interface DrainSummary {
   succeeded: number;
   failed: number;
   dead: number;
-  /**
-   * Leased but not started, given back without spending an attempt: time ran out, or the claim leased more
-   * rate-limited tasks than there are workers to start them at once.
-   */
+  /** Leased but not started before time ran out: given back without spending an attempt. */
   released: number;
   /** Acks Redis refused because the lease had been lost (the task was reaped and may run again). */
   lost: number;
@@ -77,6 +74,7 @@ export async function drainQueue(options: DrainOptions): Promise<DrainSummary> {
       leaseMs: options.leaseMs,
       consumerId,
       slotTtlMs,
+      maxRateLimited: options.concurrency,
     });
     summary.throttled += lease.throttled;
     if (lease.tasks.length === 0) {
@@ -102,18 +100,7 @@ async function runBatch(
   summary: DrainSummary,
 ): Promise<void> {
   const { queue, registry, logger, remainingTimeMs } = options;
-  const { run: batch, giveBack } = startOrder(tasks, options.concurrency);
-  // Given back while the batch starts, not before: the tasks kept must start as soon as they were counted.
-  const givingBack =
-    giveBack.length === 0
-      ? Promise.resolve([])
-      : queue.release(token, giveBack).catch((error: unknown) => {
-          logger.warn('could not give back rate-limited tasks; they run once their lease is reaped', {
-            error,
-            tasks: giveBack.length,
-          });
-          return [];
-        });
+  const batch = rateLimitedFirst(tasks);
   const heartbeat = keepLeasesAlive(options, token, batch);
   const notStarted: string[] = [];
   const finished: { task: TaskEnvelope; run: TaskRun }[] = [];
@@ -133,28 +120,20 @@ async function runBatch(
     heartbeat.stop();
   }
 
-  summary.released += (await givingBack).length;
   await acknowledge(options, token, settleAll(options, finished), summary);
   if (notStarted.length > 0) summary.released += (await queue.release(token, notStarted)).length;
 }
 
 /**
  * The claim counts a rate-limited task's start in its window when it leases it, so the task must start
- * then, not once a worker of this batch frees up: a start that comes later than counted lets a window at
- * the destination hold more than the limit (a batch of 50 on 10 workers starts its last tasks several task
- * durations after the claim). So rate-limited tasks go first, as many as there are workers, and all start
- * at once; the others keep their order. Rate-limited tasks beyond that are given back (their starts taken
- * out of the window again) for a later claim.
+ * then, not once a worker of this batch frees up: a start later than counted lets a window at the
+ * destination hold more than the limit. The claim leases no more of them than there are workers
+ * (`maxRateLimited`), and they go first, so they all start at once; the others keep their order.
  */
-function startOrder(tasks: TaskEnvelope[], concurrency: number): { run: TaskEnvelope[]; giveBack: string[] } {
+function rateLimitedFirst(tasks: TaskEnvelope[]): TaskEnvelope[] {
   const rated = tasks.filter((task) => task.limits?.rate !== undefined);
-  if (rated.length === 0) return { run: tasks, giveBack: [] };
-  const workers = Math.max(1, Math.floor(concurrency) || 1);
-  const others = tasks.filter((task) => task.limits?.rate === undefined);
-  return {
-    run: [...rated.slice(0, workers), ...others],
-    giveBack: rated.slice(workers).map((task) => task.id),
-  };
+  if (rated.length === 0) return tasks;
+  return [...rated, ...tasks.filter((task) => task.limits?.rate === undefined)];
 }
 
 interface Settled {

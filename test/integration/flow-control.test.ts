@@ -203,6 +203,17 @@ describe('rate limits in the claim', () => {
     }
   });
 
+  it('leases no more rate-limited tasks than the caller starts at once, leaving the rest ready', async () => {
+    const rated = Array.from({ length: 5 }, () => task(rate('api', 100, 1_000)));
+    await queue.enqueue(rated);
+    const request = { max: 10, leaseMs: 30_000, consumerId: 'c', slotTtlMs: 60_000, maxRateLimited: 2 };
+    const first = await queue.claim(request);
+    expect(ids(first)).toEqual(rated.slice(0, 2).map((t) => t.id));
+    expect(first.throttled).toBe(0);
+    expect(first.nextDueAt).toBe(clock.now);
+    expect(ids(await queue.claim(request))).toEqual(rated.slice(2, 4).map((t) => t.id));
+  });
+
   it('counts a window per key: one key at its rate leaves the others alone', async () => {
     const slow = Array.from({ length: 5 }, () => task(rate('slow', 1, 60_000)));
     const fast = Array.from({ length: 5 }, () => task(rate('fast', 10, 60_000)));

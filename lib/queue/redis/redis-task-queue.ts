@@ -27,6 +27,7 @@ import { runScript } from './run-script.js';
 import {
   applyJournalArgs,
   argContext,
+  claimArgs,
   claimRunArgs,
   completeArgs,
   enqueueArgs,
@@ -47,6 +48,8 @@ import {
 import { scripts } from './scripts/index.js';
 import { upstashTransport } from './upstash-transport.js';
 
+const QUEUE_DEFAULTS = { wakeHoldMs: 10_000, maxPromotions: 1000, maxClaimScan: 1000 };
+
 /**
  * The Redis adapter of the queue port. Every method is one HTTP request (one script) once the scripts
  * are cached in Redis; state lives in a hash per task and four sorted sets per queue (see queue-keys.ts).
@@ -60,13 +63,7 @@ export class RedisTaskQueue implements LeasingTaskQueue {
   constructor({ redis, queueName, ...options }: RedisTaskQueueOptions) {
     this.#transport = redis instanceof Redis ? upstashTransport(redis) : redis;
     this.keys = queueKeys(queueName);
-    this.#options = {
-      wakeHoldMs: 10_000,
-      maxPromotions: 1000,
-      maxClaimScan: 1000,
-      clock: Date.now,
-      ...options,
-    };
+    this.#options = { ...QUEUE_DEFAULTS, clock: Date.now, ...options };
   }
 
   async enqueue(tasks: readonly TaskEnvelope[]): Promise<EnqueueResult> {
@@ -80,17 +77,16 @@ export class RedisTaskQueue implements LeasingTaskQueue {
     return enqueueResultOf(reply, tasks.length);
   }
 
-  async claim({ max, leaseMs, consumerId, slotTtlMs }: ClaimRequest): Promise<Lease> {
+  async claim(request: ClaimRequest): Promise<Lease> {
     const { keys } = this;
     const token = randomUUID();
-    const now = this.#now();
-    const { maxPromotions, maxClaimScan } = this.#options;
+    const context = argContext(keys, this.#options);
     const reply = await this.#run(
       scripts.claim,
       [keys.ready, keys.delayed, keys.active, keys.consumerSlot, keys.dead, keys.wake],
-      [keys.taskPrefix, now, leaseMs, max, token, maxPromotions, consumerId, slotTtlMs, maxClaimScan],
+      claimArgs(context, request, token, this.#options),
     );
-    return { token, expiresAt: now + leaseMs, ...leaseOf(reply) };
+    return { token, expiresAt: context.now + request.leaseMs, ...leaseOf(reply) };
   }
 
   async releaseConsumerSlot(consumerId: string): Promise<SlotRelease> {

@@ -1,7 +1,7 @@
 import { type TaskEnvelope, TaskEnvelopeSchema } from '../../tasks/task-envelope.js';
 import { scopedLimitKey } from '../../tasks/task-limits.js';
 import { QueueLogicError } from '../errors.js';
-import type { JournalEntry, TaskFailure, TaskSuccess } from '../task-queue.js';
+import type { ClaimRequest, JournalEntry, TaskFailure, TaskSuccess } from '../task-queue.js';
 import { idempotencyHash, type QueueKeys } from './queue-keys.js';
 
 /** What every script's ARGV is built from besides its own input. */
@@ -61,6 +61,29 @@ export function enqueueArgs(context: ScriptArgContext, tasks: readonly TaskEnvel
     );
   }
   return args;
+}
+
+/** ARGV of `claim.lua` (see its header). */
+export function claimArgs(
+  context: ScriptArgContext,
+  { max, leaseMs, consumerId, slotTtlMs, maxRateLimited = max }: ClaimRequest,
+  token: string,
+  settings: { maxPromotions: number; maxClaimScan: number },
+): Args {
+  const { maxPromotions, maxClaimScan } = settings;
+  const { taskPrefix } = context.keys;
+  return [
+    taskPrefix,
+    context.now,
+    leaseMs,
+    max,
+    token,
+    maxPromotions,
+    consumerId,
+    slotTtlMs,
+    maxClaimScan,
+    maxRateLimited,
+  ];
 }
 
 /** ARGV of `claim-run.lua` (see its header). */
