@@ -33,9 +33,6 @@ local function runningCount(lp, key, now)
   return redis.call('ZCARD', running)
 end
 
--- When the key's window next has room, or nil when it has room now. A start counts while it is younger
--- than the period, so no window of that length ever holds more than limit starts.
---
 -- Time in a window only moves forward: callers' clocks are read before their request travels, so a call
 -- can run after one that read a later time. Were the older time used, the later call's pruning would have
 -- dropped starts the older one must count, and a window could hold more than limit. So a window's time is
@@ -46,18 +43,24 @@ local function windowTime(starts, now)
   return now
 end
 
-local function windowFullUntil(lp, key, limit, period, now)
-  local starts = lp .. 'starts:' .. key
-  now = windowTime(starts, now)
-  redis.call('ZREMRANGEBYSCORE', starts, '-inf', now - period)
-  if redis.call('ZCARD', starts) < limit then return nil end
-  return tonumber(redis.call('ZRANGE', starts, 0, 0, 'WITHSCORES')[2]) + period
+-- The key's window at its time, older starts dropped: { count, at, oldest (filled in when asked) }. A start
+-- counts while it is younger than the period, so no window of that length ever holds more than limit.
+local function windowOf(starts, period, now)
+  local at = windowTime(starts, now)
+  redis.call('ZREMRANGEBYSCORE', starts, '-inf', at - period)
+  return { count = redis.call('ZCARD', starts), at = at }
+end
+
+-- When a full window next has room, or nil when it has room now.
+local function fullUntil(starts, window, limit, period)
+  if window.count < limit then return nil end
+  window.oldest = window.oldest or tonumber(redis.call('ZRANGE', starts, 0, 0, 'WITHSCORES')[2])
+  return window.oldest + period
 end
 
 -- What this script call has counted per key, so a claim that looks at many tasks of one key asks Redis once:
 -- seen[climit] = tasks holding a slot, seen[rlimit] = { count, oldest, at } of the window (at: its time,
--- see windowTime). Kept up as slots are
--- taken; forgotten when one frees. A fresh table each call, like letInNow.
+-- see windowTime). Kept up as slots are taken; forgotten when one frees. A fresh table each call.
 local seen = {}
 
 -- What holds the task back: nil (it may start), 'concurrency', or 'rate' and when the window opens.
@@ -70,16 +73,10 @@ local function heldBy(lp, climit, rlimit, now)
   local rl, rp, rk = rateOf(rlimit)
   if not rl then return nil end
   local starts = lp .. 'starts:' .. rk
-  local window = seen[rlimit]
-  if not window then
-    local at = windowTime(starts, now)
-    redis.call('ZREMRANGEBYSCORE', starts, '-inf', at - rp)
-    window = { count = redis.call('ZCARD', starts), at = at }
-    seen[rlimit] = window
-  end
-  if window.count < rl then return nil end
-  window.oldest = window.oldest or tonumber(redis.call('ZRANGE', starts, 0, 0, 'WITHSCORES')[2])
-  return 'rate', window.oldest + rp
+  seen[rlimit] = seen[rlimit] or windowOf(starts, rp, now)
+  local opensAt = fullUntil(starts, seen[rlimit], rl, rp)
+  if opensAt then return 'rate', opensAt end
+  return nil
 end
 
 -- Takes a task that may not start into its key's waiting set, where a freed slot or the window finds it.
@@ -159,14 +156,14 @@ local function openWindows(lp, readyKey, taskPrefix, now, max)
   local moved = 0
   for _, rlimit in ipairs(redis.call('ZRANGEBYSCORE', opens, '-inf', now, 'LIMIT', 0, max)) do
     local rl, rp, rk = rateOf(rlimit)
-    local waitKey = lp .. 'rwait:' .. rk
-    local fullUntil = windowFullUntil(lp, rk, rl, rp, now)
-    if not fullUntil then
-      local starts = lp .. 'starts:' .. rk
-      moved = moved + unpark(waitKey, readyKey, taskPrefix, rl - redis.call('ZCARD', starts))
-      fullUntil = (tonumber(redis.call('ZRANGE', starts, 0, 0, 'WITHSCORES')[2]) or now) + rp
+    local waitKey, starts = lp .. 'rwait:' .. rk, lp .. 'starts:' .. rk
+    local window = windowOf(starts, rp, now)
+    local nextLook = fullUntil(starts, window, rl, rp)
+    if not nextLook then
+      moved = moved + unpark(waitKey, readyKey, taskPrefix, rl - window.count)
+      nextLook = (tonumber(redis.call('ZRANGE', starts, 0, 0, 'WITHSCORES')[2]) or window.at) + rp
     end
-    if redis.call('EXISTS', waitKey) == 1 then redis.call('ZADD', opens, fullUntil, rlimit)
+    if redis.call('EXISTS', waitKey) == 1 then redis.call('ZADD', opens, nextLook, rlimit)
     else redis.call('ZREM', opens, rlimit) end
   end
   return moved
