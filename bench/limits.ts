@@ -1,7 +1,5 @@
-import { silentLogger } from '../lib/observability/logger.js';
 import { createRedisClient } from '../lib/queue/redis/create-redis-client.js';
 import type { RedisTaskQueue } from '../lib/queue/redis/redis-task-queue.js';
-import { drainQueue } from '../lib/runner/drain-queue.js';
 import type { TaskEnvelope } from '../lib/tasks/task-envelope.js';
 import type { BenchOptions } from './support/bench-options.js';
 import type { BridgeProcess } from './support/bridge-process.js';
@@ -15,7 +13,7 @@ import {
   tenantRegistry,
 } from './support/tenant-workload.js';
 import { compareVariants, type Variant } from './support/variants.js';
-import { benchQueue, uniqueQueueName } from './support/workload.js';
+import { benchDrain, benchQueue, DRAIN_DEFAULTS, uniqueQueueName } from './support/workload.js';
 
 type DrainRun = { tasksPerSec: number; requests: number; throttled: number };
 
@@ -35,9 +33,6 @@ export interface LimitsResults {
   variants: Record<string, DrainRun & { runs: number }>;
 }
 
-// Tandem's defaults (CLAIM_BATCH_SIZE, CONSUMER_CONCURRENCY).
-const DRAIN_BATCH_SIZE = 50;
-const DRAIN_CONCURRENCY = 10;
 const KEYS = 200;
 const ENQUEUE_BATCH = 100;
 
@@ -92,8 +87,8 @@ export async function measureLimits(
     keys: KEYS,
     concurrencyLimit: TENANT_CONCURRENCY,
     rateLimit: TENANT_RATE,
-    batchSize: DRAIN_BATCH_SIZE,
-    concurrency: DRAIN_CONCURRENCY,
+    batchSize: DRAIN_DEFAULTS.batchSize,
+    concurrency: DRAIN_DEFAULTS.concurrency,
     variants: measured,
   };
 }
@@ -117,16 +112,7 @@ function drainVariant(
     },
     run: async () => {
       const startedAt = performance.now();
-      const summary = await drainQueue({
-        queue,
-        registry: tenantRegistry,
-        logger: silentLogger,
-        consumerId: 'bench-consumer',
-        concurrency: DRAIN_CONCURRENCY,
-        batchSize: DRAIN_BATCH_SIZE,
-        leaseMs: 30_000,
-        remainingTimeMs: () => 900_000,
-      });
+      const summary = await benchDrain(queue, tenantRegistry);
       const elapsedMs = performance.now() - startedAt;
       const { requests } = await bridge.stats();
       if (summary.succeeded !== tasks) throw new Error(`${name} ran ${summary.succeeded} of ${tasks}`);

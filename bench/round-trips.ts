@@ -1,11 +1,16 @@
-import { silentLogger } from '../lib/observability/logger.js';
 import { createRedisClient } from '../lib/queue/redis/create-redis-client.js';
 import type { RedisTaskQueue } from '../lib/queue/redis/redis-task-queue.js';
-import { drainQueue } from '../lib/runner/drain-queue.js';
 import type { BenchOptions } from './support/bench-options.js';
 import type { BridgeProcess } from './support/bridge-process.js';
 import { round } from './support/stats.js';
-import { benchEnvelopes, benchQueue, noopRegistry, uniqueQueueName } from './support/workload.js';
+import {
+  benchDrain,
+  benchEnvelopes,
+  benchQueue,
+  DRAIN_DEFAULTS,
+  noopRegistry,
+  uniqueQueueName,
+} from './support/workload.js';
 
 export interface RoundTripResults {
   /** HTTP requests for one single-task enqueue, scripts cached. */
@@ -19,9 +24,6 @@ export interface RoundTripResults {
   drain: { tasks: number; requests: number; batchSize: number; concurrency: number };
 }
 
-// Tandem's defaults (CLAIM_BATCH_SIZE, CONSUMER_CONCURRENCY).
-const DRAIN_BATCH_SIZE = 50;
-const DRAIN_CONCURRENCY = 10;
 const DRAIN_TASKS = 1_000;
 
 /**
@@ -46,17 +48,7 @@ export async function measureRoundTrips(
   const enqueue = await count(() => queue.enqueue(benchEnvelopes(1)));
   const enqueueBatch100 = await count(() => queue.enqueue(benchEnvelopes(100)));
 
-  const drain = (target: RedisTaskQueue) =>
-    drainQueue({
-      queue: target,
-      registry: noopRegistry,
-      logger: silentLogger,
-      consumerId: 'bench-consumer',
-      concurrency: DRAIN_CONCURRENCY,
-      batchSize: DRAIN_BATCH_SIZE,
-      leaseMs: 30_000,
-      remainingTimeMs: () => 900_000,
-    });
+  const drain = (target: RedisTaskQueue) => benchDrain(target, noopRegistry);
   // Scripts live in Redis, not in the container: a warm Redis has the consumer's scripts cached already.
   await drain(queue);
 
@@ -76,6 +68,11 @@ export async function measureRoundTrips(
     enqueueBatch100,
     drainPerTask: round(requests / DRAIN_TASKS, 3),
     enqueueCold,
-    drain: { tasks: DRAIN_TASKS, requests, batchSize: DRAIN_BATCH_SIZE, concurrency: DRAIN_CONCURRENCY },
+    drain: {
+      tasks: DRAIN_TASKS,
+      requests,
+      batchSize: DRAIN_DEFAULTS.batchSize,
+      concurrency: DRAIN_DEFAULTS.concurrency,
+    },
   };
 }

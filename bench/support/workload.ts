@@ -1,7 +1,9 @@
 import { Redis } from '@upstash/redis';
 import { z } from 'zod';
+import { silentLogger } from '../../lib/observability/logger.js';
 import { RedisTaskQueue } from '../../lib/queue/redis/redis-task-queue.js';
 import type { RedisTransport } from '../../lib/queue/redis/redis-transport.js';
+import { drainQueue } from '../../lib/runner/drain-queue.js';
 import { defineTask } from '../../lib/tasks/define-task.js';
 import type { TaskEnvelope } from '../../lib/tasks/task-envelope.js';
 import { TaskRegistry } from '../../lib/tasks/task-registry.js';
@@ -87,4 +89,20 @@ let queueCounter = 0;
 export function uniqueQueueName(label: string): string {
   queueCounter += 1;
   return `bench-${label}-${process.pid}-${queueCounter}`;
+}
+
+/** Tandem's defaults (`CLAIM_BATCH_SIZE`, `CONSUMER_CONCURRENCY`), the drain settings the bench measures. */
+export const DRAIN_DEFAULTS = { batchSize: 50, concurrency: 10 } as const;
+
+/** One Redis drain of everything ready, at Tandem's defaults, as a consume invocation runs it. */
+export function benchDrain(queue: RedisTaskQueue, registry: TaskRegistry) {
+  return drainQueue({
+    queue,
+    registry,
+    logger: silentLogger,
+    consumerId: 'bench-consumer',
+    ...DRAIN_DEFAULTS,
+    leaseMs: 30_000,
+    remainingTimeMs: () => 900_000,
+  });
 }
