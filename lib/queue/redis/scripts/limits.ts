@@ -26,11 +26,11 @@ local function rateOf(field)
   return tonumber(limit), tonumber(period), key
 end
 
--- How many of the key's tasks hold a slot; ended leases are dropped first (a crashed consumer frees its slot).
+-- How many of the key's tasks hold a slot: ended leases never count (a crashed consumer frees its slot).
+-- Entries leave when their slot is freed (an ack, a release, a reap); the reconciler's refill of a key
+-- with waiting tasks also drops its ended ones.
 local function runningCount(lp, key, now)
-  local running = lp .. 'running:' .. key
-  redis.call('ZREMRANGEBYSCORE', running, '-inf', now)
-  return redis.call('ZCARD', running)
+  return redis.call('ZCOUNT', lp .. 'running:' .. key, '(' .. now, '+inf')
 end
 
 -- Time in a window only moves forward: callers' clocks are read before their request travels, so a call
@@ -128,13 +128,14 @@ local function unpark(waitKey, readyKey, taskPrefix, n)
   return moved
 end
 
--- Fills the key's free slots from its waiting tasks. Returns how many went back to ready.
+-- Fills the key's free slots from its waiting tasks, if it has any. Returns how many went back to ready.
 local function refillConcurrency(lp, readyKey, taskPrefix, climit, now)
   local cl, ck = concurrencyOf(climit)
   local waitKey = lp .. 'cwait:' .. ck
+  if redis.call('EXISTS', waitKey) == 0 then return 0 end
   local room = cl - runningCount(lp, ck, now) - (letInNow[climit] or 0)
-  local moved = 0
-  if room > 0 then moved = unpark(waitKey, readyKey, taskPrefix, room) end
+  if room <= 0 then return 0 end
+  local moved = unpark(waitKey, readyKey, taskPrefix, room)
   letInNow[climit] = (letInNow[climit] or 0) + moved
   if redis.call('EXISTS', waitKey) == 0 then redis.call('SREM', lp .. 'waiting', climit) end
   return moved
@@ -174,7 +175,10 @@ end
 local function refillWaiting(lp, readyKey, taskPrefix, now, max)
   local moved = 0
   for _, climit in ipairs(redis.call('SRANDMEMBER', lp .. 'waiting', max)) do
+    local _, key = concurrencyOf(climit)
+    redis.call('ZREMRANGEBYSCORE', lp .. 'running:' .. key, '-inf', now)
     moved = moved + refillConcurrency(lp, readyKey, taskPrefix, climit, now)
+    if redis.call('EXISTS', lp .. 'cwait:' .. key) == 0 then redis.call('SREM', lp .. 'waiting', climit) end
   end
   return moved
 end
