@@ -46,6 +46,13 @@ const RateSpecSchema = z.pipe(
   }),
 );
 
+/** Empty counts as unset, so a deploy can pass a variable through whether or not it is set. */
+const optionalUnlessEmpty = <T extends z.core.$ZodType>(schema: T) =>
+  z.pipe(
+    z.transform((value: unknown) => (value === '' ? undefined : value)),
+    z.optional(schema),
+  );
+
 const text = (minLength: number, message?: string) => z.string().check(z.minLength(minLength, message));
 
 /**
@@ -68,15 +75,9 @@ export const ConfigSchema = z.pipe(
     TANDEM_SIGNING_SECRET: text(16, 'must be at least 16 characters'),
     TANDEM_HTTP_ALLOWED_HOSTS: csv,
     /** Requests of the http task in flight per destination host; empty or unset: no limit. */
-    TANDEM_HTTP_CONCURRENCY: z.pipe(
-      z.transform((value: unknown) => (value === '' ? undefined : value)),
-      z.optional(intFrom(z.minimum(1), z.maximum(MAX_CONCURRENCY_LIMIT))),
-    ),
+    TANDEM_HTTP_CONCURRENCY: optionalUnlessEmpty(intFrom(z.minimum(1), z.maximum(MAX_CONCURRENCY_LIMIT))),
     /** Requests of the http task started per period per destination host, as `<n>/<period>` (`10/1s`). */
-    TANDEM_HTTP_RATE_LIMIT: z.pipe(
-      z.transform((value: unknown) => (value === '' ? undefined : value)),
-      z.optional(RateSpecSchema),
-    ),
+    TANDEM_HTTP_RATE_LIMIT: optionalUnlessEmpty(RateSpecSchema),
     REDIS_TIMEOUT_MS: positiveInt(150),
     SQS_TIMEOUT_MS: positiveInt(2000),
     BREAKER_FAILURE_THRESHOLD: positiveInt(3),
@@ -96,18 +97,12 @@ export const ConfigSchema = z.pipe(
      * The task type an S3 object-created notification becomes (payload `{ bucket, key, size, eTag }`).
      * Empty counts as unset, so a deploy can pass the variable through whether or not it is set.
      */
-    S3_TASK_TYPE: z.pipe(
-      z.transform((value: unknown) => (value === '' ? undefined : value)),
-      z.optional(
-        z
-          .string()
-          .check(
-            z.regex(
-              /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/,
-              'a task type: letters, digits, _ . : - (at most 64)',
-            ),
-          ),
-      ),
+    S3_TASK_TYPE: optionalUnlessEmpty(
+      z
+        .string()
+        .check(
+          z.regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, 'a task type: letters, digits, _ . : - (at most 64)'),
+        ),
     ),
     /** `topic=type` pairs: SNS messages from that topic (name or ARN) become that type, the message as payload. */
     SNS_TOPIC_TASK_TYPES: z.pipe(
