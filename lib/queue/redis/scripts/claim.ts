@@ -42,7 +42,7 @@ while leased < max and scanned < scanBudget and rated < maxRated do
     local key = taskPrefix .. id
     scanned = scanned + 1
     local fields = redis.call('HMGET', key, 'state', 'climit', 'rlimit')
-    local rateLimited = fields[3] and fields[3] ~= ''
+    local rateLimited = rateOf(fields[3]) ~= nil
     if fields[1] == 'queued' and rateLimited and rated >= maxRated then
       -- Not over its limit: this caller just cannot start it now. Back to ready, untouched.
       table.insert(putBack, popped[i + 1])

@@ -177,8 +177,8 @@ local function refillWaiting(lp, readyKey, taskPrefix, now, max)
   for _, climit in ipairs(redis.call('SRANDMEMBER', lp .. 'waiting', max)) do
     local _, key = concurrencyOf(climit)
     redis.call('ZREMRANGEBYSCORE', lp .. 'running:' .. key, '-inf', now)
-    moved = moved + refillConcurrency(lp, readyKey, taskPrefix, climit, now)
-    if redis.call('EXISTS', lp .. 'cwait:' .. key) == 0 then redis.call('SREM', lp .. 'waiting', climit) end
+    if redis.call('EXISTS', lp .. 'cwait:' .. key) == 0 then redis.call('SREM', lp .. 'waiting', climit)
+    else moved = moved + refillConcurrency(lp, readyKey, taskPrefix, climit, now) end
   end
   return moved
 end
