@@ -4,6 +4,7 @@ import * as z from 'zod/mini';
 import { silentLogger } from '../../lib/observability/logger.js';
 import { createRedisClient } from '../../lib/queue/redis/create-redis-client.js';
 import { RedisTaskQueue } from '../../lib/queue/redis/redis-task-queue.js';
+import type { RedisTaskQueueOptions } from '../../lib/queue/redis/redis-task-queue-options.js';
 import { drainQueue } from '../../lib/runner/drain-queue.js';
 import { buildEnvelope } from '../../lib/tasks/build-envelope.js';
 import { defineTask } from '../../lib/tasks/define-task.js';
@@ -29,15 +30,21 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.stop();
 });
-beforeEach(() => {
-  clock.now = Date.now();
-  queue = new RedisTaskQueue({
-    redis: createRedisClient({ url: stack.bridge.url, token: stack.bridge.token, timeoutMs: 2_000 }),
-    queueName: `limits-${randomBytes(4).toString('hex')}`,
+let queueName: string;
+/** The test's queue through the bridge, on the test's clock unless told otherwise. */
+const queueOf = (options: Partial<RedisTaskQueueOptions> = {}) =>
+  new RedisTaskQueue({
+    redis: createRedisClient({ url: stack.bridge.url, token: stack.bridge.token, timeoutMs: 5_000 }),
+    queueName,
     idempotencyTtlMs: 60_000,
     resultTtlMs: 60_000,
     clock: () => clock.now,
+    ...options,
   });
+beforeEach(() => {
+  clock.now = Date.now();
+  queueName = `limits-${randomBytes(4).toString('hex')}`;
+  queue = queueOf();
 });
 
 const task = (limits: TaskLimits, overrides: Partial<TaskEnvelope> = {}) =>
@@ -83,14 +90,7 @@ describe('concurrency limits in the claim', () => {
     const crowd = Array.from({ length: 40 }, () => task(concurrency('big', 1)));
     const behind = task(concurrency('other', 1));
     await queue.enqueue([...crowd, behind]);
-    const bounded = new RedisTaskQueue({
-      redis: createRedisClient({ url: stack.bridge.url, token: stack.bridge.token, timeoutMs: 2_000 }),
-      queueName: queue.keys.prefix.slice('{tandem:'.length, -1),
-      idempotencyTtlMs: 60_000,
-      resultTtlMs: 60_000,
-      maxClaimScan: 25,
-      clock: () => clock.now,
-    });
+    const bounded = queueOf({ maxClaimScan: 25 });
     const request = { max: 10, leaseMs: 30_000, consumerId: 'c', slotTtlMs: 60_000 };
 
     const first = await bounded.claim(request);
@@ -275,12 +275,7 @@ describe('fairness through a real drain', () => {
     await queue.enqueue(Array.from({ length: 10 }, () => envelope('b')));
     // The tasks ran at the test's clock; the drain's claims must see them due and the leases running.
     clock.now = Date.now();
-    const live = new RedisTaskQueue({
-      redis: createRedisClient({ url: stack.bridge.url, token: stack.bridge.token, timeoutMs: 5_000 }),
-      queueName: queue.keys.prefix.slice('{tandem:'.length, -1),
-      idempotencyTtlMs: 60_000,
-      resultTtlMs: 60_000,
-    });
+    const live = queueOf({ clock: Date.now });
 
     const stop = new AbortController();
     const drained = drainQueue({
