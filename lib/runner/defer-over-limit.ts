@@ -7,15 +7,17 @@ import type { TaskEnvelope } from '../tasks/task-envelope.js';
  * the attempts SQS reports; a fresh message starts both from zero.
  */
 export const RESEND_AFTER_RECEIVES = 5;
-const MAX_WAIT_MS = 30_000;
+const MAX_SLOT_WAIT_MS = 30_000;
+// SQS hides or delays a message for at most 15 minutes at a time; a longer window is waited out in steps.
+const MAX_WINDOW_WAIT_MS = 900_000;
 
 /**
  * How long a record over its limit stays away: until its rate window opens, or, waiting for a slot (when
  * one frees is unknown), 1 s doubling with each receive up to 30 s, with jitter so waiting records spread.
  */
 export function overLimitWaitMs(opensAt: number | undefined, receiveCount: number, now: number): number {
-  if (opensAt !== undefined) return Math.min(MAX_WAIT_MS * 30, Math.max(1000, opensAt - now));
-  const backoff = Math.min(MAX_WAIT_MS, 1000 * 2 ** Math.min(Math.max(receiveCount - 1, 0), 5));
+  if (opensAt !== undefined) return Math.min(MAX_WINDOW_WAIT_MS, Math.max(1000, opensAt - now));
+  const backoff = Math.min(MAX_SLOT_WAIT_MS, 1000 * 2 ** Math.min(Math.max(receiveCount - 1, 0), 5));
   return backoff / 2 + Math.random() * (backoff / 2);
 }
 
