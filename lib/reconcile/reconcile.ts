@@ -68,12 +68,15 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRep
     }
   };
 
-  const started = performance.now();
-  await step('redis health', async () => {
-    await redis.ping();
-    report.redis = { ok: true, latencyMs: Math.round(performance.now() - started) };
-  });
-  if (!report.redis.ok) report.redis.error = report.errors[0] ?? 'unreachable';
+  // SQS is read first, beside the ping: the journal's count says whether the pass must wait on it.
+  const [health] = await Promise.all([
+    healthOf(redis),
+    step('sqs depths', async () => {
+      report.sqsDepths = await sqs.depths();
+    }),
+  ]);
+  report.redis = health;
+  if (!health.ok) report.errors.unshift(`redis health: ${health.error}`);
 
   if (report.redis.ok) {
     if (!(await lockedPass(options, report, step))) {
@@ -83,9 +86,6 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRep
   } else {
     report.ran = true;
   }
-  await step('sqs depths', async () => {
-    report.sqsDepths = await sqs.depths();
-  });
 
   publish(metrics, report);
   logger[isQuiet(report) ? 'debug' : 'info']('reconcile finished', { ...report });
@@ -93,6 +93,16 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRep
 }
 
 type Step = (name: string, work: () => Promise<void>) => Promise<void>;
+
+async function healthOf(redis: ReconcileOptions['redis']): Promise<ReconcileReport['redis']> {
+  const started = performance.now();
+  try {
+    await redis.ping();
+    return { ok: true, latencyMs: Math.round(performance.now() - started) };
+  } catch (error) {
+    return { ok: false, latencyMs: 0, error: errorMessage(error) };
+  }
+}
 
 /** The Redis side of a pass, under the lock: false when another run holds it. */
 async function lockedPass(options: ReconcileOptions, report: ReconcileReport, step: Step): Promise<boolean> {
@@ -148,6 +158,16 @@ function shouldWake(report: ReconcileReport, slotFreed: boolean, staleReadyMs: n
   return slotFreed || report.reaped.requeued > 0 || stale;
 }
 
+/**
+ * A long poll answers as soon as an entry is there, but waits out its second when the journal is empty,
+ * which it is on almost every pass: billed Lambda time each minute. So the pass waits only when SQS counts
+ * entries; when it counts none, one short poll still looks, since the counts lag a fresh send.
+ */
+function journalWait(report: ReconcileReport): { waitSeconds?: number } {
+  const journal = report.sqsDepths?.journal;
+  return journal && journal.visible + journal.inFlight + journal.delayed === 0 ? { waitSeconds: 0 } : {};
+}
+
 async function replayJournal(options: ReconcileOptions, report: ReconcileReport, step: Step) {
   await step('journal', async () => {
     report.journalApplied += await catchUpJournal(
@@ -155,7 +175,7 @@ async function replayJournal(options: ReconcileOptions, report: ReconcileReport,
         drainJournal: options.sqs.drainJournal,
         applyJournal: (entries) => options.redis.applyJournal(entries),
       },
-      { maxEntries: options.maxJournalEntries ?? 1000 },
+      { maxEntries: options.maxJournalEntries ?? 1000, ...journalWait(report) },
     );
   });
 }
