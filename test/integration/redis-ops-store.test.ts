@@ -180,4 +180,21 @@ describe('the sweep', () => {
     expect((await ops.listTasks({ limit: 10 })).tasks.map((task) => task.id)).toEqual([kept?.id]);
     expect((await ops.countStates()).cancelled).toBe(0);
   });
+
+  it('never looks at entries younger than the result TTL, and rests an hour after each cycle', async () => {
+    const [young, later] = tasks(2);
+    await queue.enqueue([young, later] as TaskEnvelope[]);
+    const dropRecord = (task: TaskEnvelope | undefined) => stack.client().del(queue.keys.task(task?.id ?? ''));
+    await dropRecord(young);
+    expect(await ops.sweep()).toBe(0); // created within the TTL: its record cannot have expired yet
+    clock.now += 61_000;
+    expect(await ops.sweep()).toBe(0); // the cycle found no old entries and rests
+    clock.now += 3_600_000;
+    expect(await ops.sweep()).toBe(1);
+    await dropRecord(later);
+    expect(await ops.sweep()).toBe(0);
+    clock.now += 3_600_000;
+    expect(await ops.sweep()).toBe(1);
+    expect((await ops.listTasks({ limit: 10 })).tasks).toEqual([]);
+  });
 });

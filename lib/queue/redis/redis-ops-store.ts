@@ -39,6 +39,8 @@ export interface RedisOpsStoreOptions {
   countScan?: number;
   /** Index entries one sweep looks at. Default 1 000. */
   sweepSlice?: number;
+  /** How long the sweep rests after a cycle over the index's old entries. Default one hour. */
+  sweepRestMs?: number;
   clock?: () => number;
 }
 
@@ -59,6 +61,7 @@ export class RedisOpsStore implements OpsStore {
       samplesKept: 1_500,
       countScan: 10_000,
       sweepSlice: 1_000,
+      sweepRestMs: 3_600_000,
       clock: Date.now,
       ...options,
     };
@@ -143,7 +146,13 @@ export class RedisOpsStore implements OpsStore {
     const reply = await this.#run(
       scripts.sweepOps,
       [keys.index, keys.indexSweep, keys.succeeded, keys.cancelled],
-      [keys.taskPrefix, this.#keptSince(), this.#options.sweepSlice],
+      [
+        keys.taskPrefix,
+        this.#keptSince(),
+        this.#options.sweepSlice,
+        this.#options.clock(),
+        this.#options.sweepRestMs,
+      ],
     );
     return expectReply(RedisInt, reply, 'sweep-ops');
   }

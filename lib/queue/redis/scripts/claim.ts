@@ -41,7 +41,7 @@ while leased < max and scanned < scanBudget and rated < maxRated do
     local id = popped[i]
     local key = taskPrefix .. id
     scanned = scanned + 1
-    local fields = redis.call('HMGET', key, 'state', 'climit', 'rlimit')
+    local fields = redis.call('HMGET', key, 'state', 'climit', 'rlimit', 'attempt')
     local rateLimited = rateOf(fields[3]) ~= nil
     if fields[1] == 'queued' and rateLimited and rated >= maxRated then
       -- Not over its limit: this caller just cannot start it now. Back to ready, untouched.
@@ -53,8 +53,10 @@ while leased < max and scanned < scanBudget and rated < maxRated do
         park(lp, id, popped[i + 1], held, fields[2], fields[3], opensAt)
         out[3] = out[3] + 1
       else
-        local attempt = redis.call('HINCRBY', key, 'attempt', 1)
-        redis.call('HSET', key, 'state', 'running', 'lease', token, 'leaseUntil', now + leaseMs, 'updatedAt', now)
+        -- The attempt is counted from the read above, not by HINCRBY: one command fewer per task started.
+        local attempt = tonumber(fields[4] or 0) + 1
+        redis.call('HSET', key, 'state', 'running', 'attempt', attempt, 'lease', token, 'leaseUntil', now + leaseMs,
+          'updatedAt', now)
         redis.call('ZADD', KEYS[3], now + leaseMs, id)
         takeSlot(lp, id, attempt, fields[2], fields[3], now + leaseMs, now)
         table.insert(out, redis.call('HGET', key, 'envelope'))
