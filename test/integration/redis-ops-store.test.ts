@@ -184,7 +184,8 @@ describe('the sweep', () => {
   it('never looks at entries younger than the result TTL, and rests an hour after each cycle', async () => {
     const [young, later] = tasks(2);
     await queue.enqueue([young, later] as TaskEnvelope[]);
-    const dropRecord = (task: TaskEnvelope | undefined) => stack.client().del(queue.keys.task(task?.id ?? ''));
+    const dropRecord = (task: TaskEnvelope | undefined) =>
+      stack.client().del(queue.keys.task(task?.id ?? ''));
     await dropRecord(young);
     expect(await ops.sweep()).toBe(0); // created within the TTL: its record cannot have expired yet
     clock.now += 61_000;
