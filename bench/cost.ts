@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { Redis as IORedis } from 'ioredis';
+import { scripts } from '../lib/queue/redis/scripts/index.js';
 import { ensureTandemQueues } from '../local/ensure-tandem-queues.js';
 import { startRedisServer } from '../test/support/redis-server.js';
 import { runBullmqWorkload } from './cost/bullmq-workload.js';
@@ -18,6 +20,8 @@ export interface RedisCounts {
   /** Commands sent on their own (not scripts). */
   plain: number;
   byCommand: Record<string, number>;
+  /** Tandem's scripts by name: calls, and the commands they ran (others' scripts by SHA1). */
+  byScript: Record<string, { calls: number; commands: number }>;
 }
 
 export interface CostResults {
@@ -35,6 +39,8 @@ export interface CostResults {
       eventSourceSqsRequests: number;
       lambdaInvocations: number;
     };
+    /** Commands run inside each script, per task, largest first: where the per-command bill comes from. */
+    commandsPerTaskByScript: Record<string, number>;
     attempts: number;
     invocations: Invocations;
     redis: RedisCounts;
@@ -84,11 +90,22 @@ export async function monitorRedis(url: string) {
   const monitor = await client.monitor();
   const sent = new Map<string, number>();
   const inScripts = new Map<string, number>();
+  const byScript = new Map<string, { calls: number; commands: number }>();
+  // MONITOR shows a script's call before the commands it runs, and a script runs alone: each `lua` line
+  // belongs to the last script called.
+  let running: { calls: number; commands: number } | undefined;
   monitor.on('monitor', (_time: string, args: string[], source: string) => {
     const name = String(args[0] ?? '').toLowerCase();
     if (ADMIN_COMMANDS.has(name)) return;
     const counts = source === 'lua' ? inScripts : sent;
     counts.set(name, (counts.get(name) ?? 0) + 1);
+    if (source === 'lua' && running) running.commands += 1;
+    if (source !== 'lua' && SCRIPT_COMMANDS.has(name)) {
+      const script = scriptName(name, String(args[1] ?? ''));
+      running = byScript.get(script) ?? { calls: 0, commands: 0 };
+      running.calls += 1;
+      byScript.set(script, running);
+    }
   });
   return {
     /** Counts since the start or the last reset. MONITOR lags a little: call after a short pause. */
@@ -103,17 +120,30 @@ export async function monitorRedis(url: string) {
         inScripts: sum(inScripts, () => true),
         plain: sum(sent, (name) => !SCRIPT_COMMANDS.has(name)),
         byCommand,
+        byScript: Object.fromEntries([...byScript].map(([name, counts]) => [name, { ...counts }])),
       };
     },
     reset(): void {
       sent.clear();
       inScripts.clear();
+      byScript.clear();
+      running = undefined;
     },
     async close(): Promise<void> {
       monitor.disconnect();
       client.disconnect();
     },
   };
+}
+
+const SCRIPT_NAMES = new Map(Object.values(scripts).map((script) => [script.sha, script.name]));
+
+/** Which script an EVALSHA (by its SHA1) or an EVAL (by its source) ran. */
+function scriptName(command: string, shaOrSource: string): string {
+  const sha = command.startsWith('evalsha')
+    ? shaOrSource
+    : createHash('sha1').update(shaOrSource).digest('hex');
+  return SCRIPT_NAMES.get(sha) ?? sha;
 }
 
 const per = (count: number, tasks: number) => round(count / tasks, 3);
@@ -181,6 +211,11 @@ export async function measureCost(options: BenchOptions): Promise<CostResults> {
           eventSourceSqsRequests: per(eventSource, workload.tasks),
           lambdaInvocations: per(lambdaInvocations, workload.tasks),
         },
+        commandsPerTaskByScript: Object.fromEntries(
+          Object.entries(counts.byScript)
+            .sort(([, a], [, b]) => b.commands - a.commands)
+            .map(([name, { commands }]) => [name, per(commands, workload.tasks)]),
+        ),
         attempts: run.attempts,
         invocations,
         redis: counts,

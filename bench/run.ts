@@ -211,6 +211,10 @@ async function main(): Promise<void> {
       rate.tasksPerSec,
     ]),
     ...Object.entries(cost.tandem.perTask).map(([name, value]) => [`cost: tandem ${name} per task`, value]),
+    ...Object.entries(cost.tandem.commandsPerTaskByScript).map(([name, value]) => [
+      `cost: tandem commands per task inside ${name}`,
+      value,
+    ]),
     ...Object.entries(cost.bullmq.perJob).map(([name, value]) => [`cost: bullmq ${name} per job`, value]),
     ...Object.entries(cost.dollarsPerMillionTasks).map(([name, value]) => [
       `cost: $ per million tasks, ${name}`,

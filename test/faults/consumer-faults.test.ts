@@ -2,11 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { silentLogger } from '../../lib/observability/logger.js';
 import { defineTask } from '../../lib/tasks/define-task.js';
+import { makeEnvelope } from '../support/envelopes.js';
 import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.js';
 import { createInProcessConsumer } from '../support/in-process-consumer.js';
 import { plentyOfTime, receiveRecords } from '../support/sqs-records.js';
 import type { HarnessRuntime } from '../support/tandem-harness.js';
-import { type FaultWorld, sleep, startFaultWorld, waitUntil } from './fault-world.js';
+import { type FaultWorld, sleep, startFaultWorld, waitUntil, withControl } from './fault-world.js';
 
 const LEASE_MS = 3_000;
 
@@ -328,9 +329,21 @@ describe('liveness after a flap', () => {
   // The TTL now follows RECONCILE_EVERY_MS (at most 55 s, at least 1 s).
   it('a reconciler pass cut off by a Redis outage does not stop the passes after it for long', async () => {
     const runtime = await world.runtime({ env: { RECONCILE_EVERY_MS: '500' } });
+    // A journal entry, so the pass, once it holds the lock, long-polls the journal for its next page (a second).
+    const envelope = makeEnvelope({ type: 'http', enqueuedVia: 'sqs' });
+    await runtime.adapters.sqs.journal.record({
+      envelope,
+      via: 'sqs',
+      state: 'accepted',
+      attempt: 0,
+      finishedAt: Date.now(),
+    });
+    const lockKey = runtime.adapters.redis.keys.lock('reconcile');
     const pass = runtime.reconcile();
-    // The lock is taken within a few ms; the pass then long-polls the (empty) journal for a second.
-    await sleep(300);
+    await waitUntil(
+      async () => (await withControl(world.control, (redis) => redis.exists(lockKey))) === 1,
+      'the pass to take its lock',
+    );
     await world.clientHop.setMode({ kind: 'refuse' });
     const cutOff = await pass;
     expect(cutOff.ran).toBe(true);
