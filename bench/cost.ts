@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Redis as IORedis } from 'ioredis';
 import { scripts } from '../lib/queue/redis/scripts/index.js';
 import { ensureTandemQueues } from '../local/ensure-tandem-queues.js';
@@ -136,14 +135,36 @@ export async function monitorRedis(url: string) {
   };
 }
 
-const SCRIPT_NAMES = new Map(Object.values(scripts).map((script) => [script.sha, script.name]));
+const SCRIPT_NAMES = new Map(
+  Object.values(scripts).flatMap((script) => [
+    [script.sha, script.name],
+    [monitorRepr(script.source), script.name],
+  ]),
+);
 
-/** Which script an EVALSHA (by its SHA1) or an EVAL (by its source) ran. */
+/** Which script an EVALSHA (by its SHA1) or an EVAL (by its source, as MONITOR prints it) ran. */
 function scriptName(command: string, shaOrSource: string): string {
-  const sha = command.startsWith('evalsha')
-    ? shaOrSource
-    : createHash('sha1').update(shaOrSource).digest('hex');
-  return SCRIPT_NAMES.get(sha) ?? sha;
+  return SCRIPT_NAMES.get(shaOrSource) ?? (command.startsWith('evalsha') ? shaOrSource : 'eval (not Tandem)');
+}
+
+/** A string as MONITOR prints an argument (Redis's sdscatrepr, without the quotes): bytes, escaped. */
+function monitorRepr(text: string): string {
+  const named: Record<number, string> = {
+    92: '\\\\',
+    34: '\\"',
+    10: '\\n',
+    13: '\\r',
+    9: '\\t',
+    7: '\\a',
+    8: '\\b',
+  };
+  let out = '';
+  for (const byte of Buffer.from(text, 'utf8')) {
+    out +=
+      named[byte] ??
+      (byte >= 0x20 && byte <= 0x7e ? String.fromCharCode(byte) : `\\x${byte.toString(16).padStart(2, '0')}`);
+  }
+  return out;
 }
 
 const per = (count: number, tasks: number) => round(count / tasks, 3);
