@@ -15,6 +15,7 @@ import {
 } from './cold-start/first-invocations.js';
 import type { BenchOptions } from './support/bench-options.js';
 import { startBridgeProcess } from './support/bridge-process.js';
+import { BENCH_API_TOKEN } from './support/deployment-env.js';
 import { median, ratio, round } from './support/stats.js';
 
 export interface BundleResult {
@@ -48,7 +49,6 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BASELINE = fileURLToPath(new URL('./cold-start/baseline-handler.ts', import.meta.url));
 const COMPONENTS = fileURLToPath(new URL('./cold-start/components', import.meta.url));
 const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
-const API_TOKEN = 'bench-token-0123456789abcdef';
 
 // The settings of serverless.yml's `custom.esbuild`. The target is the Node that runs the probes: node22,
 // as deployed, when the bench runs on Node 22 (CI's second run), else that Node's own.
@@ -137,7 +137,7 @@ export async function measureColdStart(options: BenchOptions): Promise<ColdStart
         redisToken: bridge.token,
         sqsEndpoint: sqs.endpoint,
         ...queues,
-        apiToken: API_TOKEN,
+        apiToken: BENCH_API_TOKEN,
       };
       const env = probeEnv(backends);
       const bundles = await buildBundles(outdir);

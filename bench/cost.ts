@@ -8,6 +8,7 @@ import { type CostWorkload, type Invocations, runTandemWorkload } from './cost/t
 import type { BenchOptions } from './support/bench-options.js';
 import { startBridgeProcess } from './support/bridge-process.js';
 import { startCountingSqs } from './support/counting-sqs.js';
+import { deploymentEnv } from './support/deployment-env.js';
 import { round } from './support/stats.js';
 
 /** What Redis executed, from INFO commandstats: scripts, the commands they ran, and the rest. */
@@ -197,17 +198,12 @@ export async function measureCost(options: BenchOptions): Promise<CostResults> {
     let tandemIdlePerHour: CostResults['tandemIdlePerHour'];
     try {
       const queues = await ensureTandemQueues(sqs.client, { prefix: 'bench-cost' });
-      const env = {
-        UPSTASH_REDIS_REST_URL: bridge.url,
-        UPSTASH_REDIS_REST_TOKEN: bridge.token,
-        TASK_QUEUE_URL: queues.taskQueueUrl,
-        DEAD_LETTER_QUEUE_URL: queues.deadLetterQueueUrl,
-        JOURNAL_QUEUE_URL: queues.journalQueueUrl,
-        SQS_ENDPOINT: sqs.endpoint,
-        TANDEM_API_TOKENS: 'bench-token-0123456789abcdef',
-        TANDEM_SIGNING_SECRET: 'bench-secret-0123456789abcdef',
-        QUEUE_NAME: 'bench-cost',
-      };
+      const env = deploymentEnv({
+        redis: bridge,
+        sqsEndpoint: sqs.endpoint,
+        queues,
+        queueName: 'bench-cost',
+      });
       sqs.reset();
       monitor.reset();
       await bridge.resetStats();

@@ -11,6 +11,7 @@ import { createTandemQueues, type SqsEmulator, startSqsEmulator } from '../test/
 import { type HarnessRuntime, runtimeFromEnv } from '../test/support/tandem-harness.js';
 import type { BenchOptions } from './support/bench-options.js';
 import { type BridgeProcess, startBridgeProcess } from './support/bridge-process.js';
+import { deploymentEnv } from './support/deployment-env.js';
 import { percentile, round } from './support/stats.js';
 
 export interface TimerResults {
@@ -72,15 +73,7 @@ async function container(
   const app: HarnessRuntime = runtimeFromEnv(
     sqs.endpoint,
     {
-      UPSTASH_REDIS_REST_URL: bridge.url,
-      UPSTASH_REDIS_REST_TOKEN: bridge.token,
-      TASK_QUEUE_URL: queues.taskQueueUrl,
-      DEAD_LETTER_QUEUE_URL: queues.deadLetterQueueUrl,
-      JOURNAL_QUEUE_URL: queues.journalQueueUrl,
-      SQS_ENDPOINT: sqs.endpoint,
-      TANDEM_API_TOKENS: 'bench-token-0123456789',
-      TANDEM_SIGNING_SECRET: 'bench-secret-0123456789',
-      QUEUE_NAME: `timers-${label}`,
+      ...deploymentEnv({ redis: bridge, sqsEndpoint: sqs.endpoint, queues, queueName: `timers-${label}` }),
       ...env,
     },
     queues,

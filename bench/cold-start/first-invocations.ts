@@ -5,6 +5,7 @@ import { monotonicFactory } from 'ulid';
 import { apiGatewayEvent } from '../../test/support/api-gateway-event.js';
 import { makeEnvelope } from '../../test/support/envelopes.js';
 import { eventBridgeEvent, sqsEvent } from '../../test/support/lambda-events.js';
+import { deploymentEnv } from '../support/deployment-env.js';
 
 const nextId = monotonicFactory();
 
@@ -26,15 +27,12 @@ export function probeEnv(backends: ProbeBackends): Record<string, string> {
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'bench',
     AWS_SECRET_ACCESS_KEY: 'bench',
-    UPSTASH_REDIS_REST_URL: backends.redisUrl,
-    UPSTASH_REDIS_REST_TOKEN: backends.redisToken,
-    TASK_QUEUE_URL: backends.taskQueueUrl,
-    DEAD_LETTER_QUEUE_URL: backends.deadLetterQueueUrl,
-    JOURNAL_QUEUE_URL: backends.journalQueueUrl,
-    SQS_ENDPOINT: backends.sqsEndpoint,
-    TANDEM_API_TOKENS: backends.apiToken,
-    TANDEM_SIGNING_SECRET: 'bench-secret-0123456789abcdef',
-    QUEUE_NAME: 'bench-cold',
+    ...deploymentEnv({
+      redis: { url: backends.redisUrl, token: backends.redisToken },
+      sqsEndpoint: backends.sqsEndpoint,
+      queues: backends,
+      queueName: 'bench-cold',
+    }),
     POWERTOOLS_LOG_LEVEL: 'WARN',
   };
 }
